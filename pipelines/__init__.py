@@ -1,0 +1,1 @@
+"""Dagster wiring for veil: assets, checks, resources, jobs, schedules and sensors."""

@@ -1,0 +1,84 @@
+"""`python -m pipelines.cli run|ui`: prepare the data root and Dagster home, then run or serve.
+
+Outside production a missing PIPELINE_PSEUDONYM_KEY is generated once into the data root
+(mode 0600) with a warning; with PIPELINE_ENV=production a missing key stops everything here,
+before anything is read (and Dagster itself refuses a run whose EnvVar is unset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+from pipelines import paths
+from pipelines.paths import KEY_ENV
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class SetupError(RuntimeError):
+    pass
+
+
+def ensure_key(root: Path) -> None:
+    if os.environ.get(KEY_ENV):
+        return
+    if os.environ.get("PIPELINE_ENV") == "production":
+        raise SetupError(f"{KEY_ENV} is not set and PIPELINE_ENV=production: refusing to start")
+    key_file = paths.dev_key_path(root)
+    if not key_file.exists():
+        paths.private_dir(key_file.parent)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, paths.PRIVATE_FILE)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        print(
+            f"WARNING: {KEY_ENV} is not set; generated a development key at {key_file} "
+            "(mode 0600). Set the variable in production.",
+            file=sys.stderr,
+        )
+    os.environ[KEY_ENV] = key_file.read_text().strip()
+
+
+def prepare(root: Path) -> None:
+    """Data root, Dagster home with the repo's dagster.yaml, and the key in the environment."""
+    paths.private_dir(root)
+    os.environ[paths.DATA_ROOT_ENV] = str(root)
+    home = paths.private_dir(paths.dagster_home(root))
+    shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    ensure_key(root)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="veil", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="generate sample data if raw/ is empty, then run main_job")
+    run.add_argument("--members", type=int, default=100_000)
+    run.add_argument("--days", type=int, default=14)
+    run.add_argument("--seed", type=int, default=7)
+    ui = sub.add_parser("ui", help="serve the Dagster UI on this data root")
+    ui.add_argument("--port", default="3000")
+    args = parser.parse_args(argv)
+    root = paths.data_root()
+    try:
+        prepare(root)
+    except SetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "ui":
+        dagster = str(Path(sys.executable).with_name("dagster"))
+        os.execv(  # noqa: S606 (a fixed program path, no shell)
+            dagster,
+            [dagster, "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", args.port],
+        )
+    from pipelines.launch import run_main_job  # after prepare(): Dagster reads DAGSTER_HOME
+
+    return run_main_job(root, members=args.members, days=args.days, seed=args.seed)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

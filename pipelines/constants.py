@@ -1,0 +1,17 @@
+"""Names shared across the wiring: groups, partitions, jobs."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+INGEST = "ingest"
+WAREHOUSE = "warehouse"
+
+# Event tables are daily-partitioned by event time (UTC); today is a partition too, so the main
+# job can place every row already present. Earlier rows are quarantined as out of range.
+PARTITIONS_START = "2020-01-01"
+DAILY = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, end_offset=1, timezone="UTC")
+
+MAIN_JOB = "main_job"
+DAILY_JOB = "daily_job"
+DELETION_JOB = "deletion_job"

@@ -1,0 +1,44 @@
+"""The Definitions object Dagster loads: `dagster dev -m pipelines.definitions`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines import paths
+from pipelines.deletion import member_erasure
+from pipelines.ingest import RAW_TABLES
+from pipelines.jobs import daily_job, deletion_job, main_job
+from pipelines.resources import FileRawSource, Policy, PseudonymKey, Quarantine, warehouse_resource
+from pipelines.schedules import daily_warehouse_schedule
+from pipelines.sensors import deletion_request_sensor
+from pipelines.warehouse import EVENT_ASSETS, members_pseudonymized
+from pipelines.warehouse_checks import WAREHOUSE_CHECKS
+
+
+def resources(root: str | None = None) -> dict[str, object]:
+    """Resources on the data root; the key only ever through the environment."""
+    base = paths.data_root() if root is None else Path(root).resolve()
+    return {
+        "warehouse": warehouse_resource(base),
+        "raw_source": FileRawSource(root=str(base)),
+        "quarantine": Quarantine(root=str(base)),
+        "pseudonym_key": PseudonymKey(key=dg.EnvVar(paths.KEY_ENV)),
+        "policy": Policy(),
+    }
+
+
+def make_definitions(resource_defs: dict[str, object]) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*RAW_TABLES, members_pseudonymized, *EVENT_ASSETS, member_erasure],
+        asset_checks=WAREHOUSE_CHECKS,
+        jobs=[main_job, daily_job, deletion_job],
+        schedules=[daily_warehouse_schedule],
+        sensors=[deletion_request_sensor],
+        resources=resource_defs,
+        executor=dg.in_process_executor,  # one DuckDB writer at a time
+    )
+
+
+defs = make_definitions(resources())

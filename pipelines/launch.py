@@ -1,0 +1,81 @@
+"""Run the main job over every day of raw data present, and say where the outputs are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines import paths
+from pipelines.constants import MAIN_JOB, PARTITIONS_START
+from pipelines.definitions import defs
+from pipelines.duck import tables
+from pipelines.resources import DUCKDB_SETTINGS, FileRawSource
+from transforms.contract import EVENT_TABLES
+from transforms.sources import raw_rows_sql
+from transforms.sql import literal, text
+
+
+def raw_is_empty(root: Path) -> bool:
+    raw = paths.raw_dir(root)
+    return not raw.is_dir() or not any(p.is_file() for p in raw.rglob("*"))
+
+
+def event_day_range(root: Path, today: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day holding a placeable event row, within the partitions' span."""
+    source = FileRawSource(root=str(root))
+    conn = duckdb.connect()
+    lo, hi = dt.date.fromisoformat(PARTITIONS_START), today
+    days: list[dt.date] = []
+    for spec in EVENT_TABLES:
+        rows = raw_rows_sql(spec, source.branches(conn, spec.name), [], None)
+        t = f"CAST(TRY_CAST({text(spec.time_column)} AS TIMESTAMP) AS DATE)"
+        placeable = f"{t} BETWEEN {literal(lo)} AND {literal(hi)}"
+        q = f"SELECT min({t}), max({t}) FROM ({rows}) WHERE {placeable}"  # noqa: S608
+        days += [d for d in conn.execute(q).fetchall()[0] if d is not None]
+    conn.close()
+    return (min(days), max(days)) if days else (today, today)
+
+
+def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
+    if raw_is_empty(root):
+        from sampledata import generate
+
+        print(f"raw/ is empty: generating sample data ({members} members, {days} days) ...")
+        generate(root, members=members, days=days, seed=seed)
+    first, last = event_day_range(root, dt.datetime.now(dt.UTC).date())
+    print(f"running {MAIN_JOB} on {root} for event days {first} .. {last}")
+    result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        tags={
+            "dagster/asset_partition_range_start": first.isoformat(),
+            "dagster/asset_partition_range_end": last.isoformat(),
+        },
+        raise_on_error=False,
+    )
+    print(summary(root, result))
+    return 0 if result.success else 1
+
+
+def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
+    warehouse = paths.warehouse_path(root)
+    lines = [
+        f"\nrun {result.run_id}: {'SUCCESS' if result.success else 'FAILED'}",
+        f"  warehouse:  {warehouse}",
+    ]
+    if warehouse.exists():
+        conn = duckdb.connect(str(warehouse), config=DUCKDB_SETTINGS)  # as the run opened it
+        for table in (t for t in tables(conn) if not t.startswith("_")):
+            n = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+            lines.append(f"    {table:<18} {n:>12,} rows")
+        conn.close()
+    quarantined = sorted(paths.quarantine_dir(root).glob("*/*.parquet"))
+    lines += [
+        f"  quarantine: {paths.quarantine_dir(root)} ({len(quarantined)} files)",
+        f"  dagster:    {paths.dagster_home(root)} (run record; `make ui` to browse)",
+    ]
+    failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    lines += [f"  FAILED CHECK {c.asset_key.to_user_string()}:{c.check_name}" for c in failed]
+    return "\n".join(lines)

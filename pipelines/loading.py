@@ -1,0 +1,203 @@
+"""One table's trip from raw files to the warehouse, with every row accounted for.
+
+raw files -> scoped rows -> validated -> quarantine | accepted -> erasure -> newest row ->
+pseudonyms -> generalized -> warehouse. Temp tables live only in the step's connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from pipelines.duck import count, temp_table
+from pipelines.policy import PolicyConfig
+from pipelines.resources import Quarantine, RawSource
+from pipelines.storage import write_parquet
+from transforms import erasure, person_tables
+from transforms.checks import RowCounts
+from transforms.contract import AD_EVENTS, DELETION_REQUESTS, VISITS, Dedupe, TableSpec
+from transforms.pseudonymize import pseudonym_map
+from transforms.sources import TimeScope, extra_columns, raw_rows_sql
+from transforms.sql import literal, text
+from transforms.validation import ValidationWindow, quarantine_columns, validate_rows_sql
+
+COOKIE_TABLES = (VISITS, AD_EVENTS)
+
+
+@dataclass(frozen=True)
+class TableLoad:
+    counts: RowCounts
+    reasons: dict[str, int]
+    examples: list[str]  # "file row N: reason" for the first few quarantined rows (no values)
+
+
+def stage_raw(
+    conn: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    raw: RawSource,
+    policy: PolicyConfig,
+    scope: TimeScope | None,
+    name: str,
+) -> list[str]:
+    """Create temp table `name` of the table's raw rows in scope; returns safe extra columns."""
+    branches = raw.branches(conn, spec.name)
+    classified = policy.unknown_columns.get(spec.name, {})
+    extras = sorted({c for b in branches for c in extra_columns(spec, b, classified)})
+    temp_table(conn, name, raw_rows_sql(spec, branches, extras, scope))
+    return extras
+
+
+def stage_erasure(conn: duckdb.DuckDBPyConnection, raw: RawSource, policy: PolicyConfig) -> None:
+    """Temp tables erased_ids (raw member ids) and erased_cookies (raw cookie ids)."""
+    stage_raw(conn, DELETION_REQUESTS, raw, policy, None, "raw_deletions")
+    temp_table(conn, "erased_ids", f"{erasure.erased_member_ids_sql('raw_deletions')}")
+    links = []
+    for spec in COOKIE_TABLES:
+        stage_raw(conn, spec, raw, policy, None, f"raw_links_{spec.name}")
+        links.append(
+            erasure.linked_cookies_sql(
+                f"raw_links_{spec.name}", "erased_ids", spec.cookie_column or ""
+            )
+        )
+    temp_table(conn, "erased_cookies", f"{' UNION '.join(links)}")
+
+
+def _write_quarantine(
+    conn: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    quarantine: Quarantine,
+    scope: TimeScope | None,
+) -> int:
+    """Rewrite the quarantine files this run owns; rows of erased members are not kept."""
+    cols = ", ".join(quarantine_columns(spec))
+    folder = quarantine.folder(spec.name)
+    if scope is None:
+        return write_parquet(
+            conn,
+            f"SELECT {cols} FROM rejected WHERE NOT _erased",  # noqa: S608
+            folder / "all.parquet",
+        )
+    t = f"TRY_CAST({text(spec.time_column)} AS TIMESTAMP)"
+    in_scope = f"{t} >= {literal(scope.start)} AND {t} < {literal(scope.end)}"
+    day = f"CASE WHEN {in_scope} THEN strftime({t}, '%Y-%m-%d') ELSE 'unplaced' END"
+    temp_table(
+        conn,
+        "rejected_sliced",
+        f"SELECT *, {day} AS _slice FROM rejected WHERE NOT _erased",  # noqa: S608
+    )
+    slices = {r[0] for r in conn.sql("SELECT DISTINCT _slice FROM rejected_sliced").fetchall()}
+    kept = 0
+    for s in _slices_owned(scope):
+        target = folder / f"{s}.parquet"
+        if s in slices:
+            kept += write_parquet(
+                conn,
+                f"SELECT {cols} FROM rejected_sliced WHERE _slice = {literal(s)}",  # noqa: S608
+                target,
+            )
+        else:
+            target.unlink(missing_ok=True)
+    return kept
+
+
+def _slices_owned(scope: TimeScope) -> list[str]:
+    days = (scope.end.date() - scope.start.date()).days
+    return [(scope.start.date() + dt.timedelta(d)).isoformat() for d in range(days)] + ["unplaced"]
+
+
+def _stage_pseudonyms(conn: duckdb.DuckDBPyConnection, spec: TableSpec, key: bytes) -> None:
+    cols = ["member_id"] + ([spec.cookie_column] if spec.cookie_column else [])
+    ids = " UNION ".join(f"SELECT {text(c)} AS v FROM kept" for c in cols)  # noqa: S608
+    stage_pseudonym_map(conn, "pseudonyms", ids, key)
+
+
+def stage_pseudonym_map(conn: duckdb.DuckDBPyConnection, name: str, ids: str, key: bytes) -> None:
+    """Temp table `name` (value, pseudonym) for the distinct values of query `ids` (column v)."""
+    conn.register("_pseudonym_map", pseudonym_map(conn.sql(ids).to_arrow_table().column("v"), key))
+    temp_table(conn, name, "SELECT * FROM _pseudonym_map")
+    conn.unregister("_pseudonym_map")
+
+
+def load_table(
+    conn: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    raw: RawSource,
+    quarantine: Quarantine,
+    key: bytes,
+    policy: PolicyConfig,
+    window: ValidationWindow,
+    scope: TimeScope | None,
+    store: bool = True,
+) -> TableLoad:
+    """Validate, quarantine, erase and (when `store`) write one table; returns its counts."""
+    stage_erasure(conn, raw, policy)
+    extras = stage_raw(conn, spec, raw, policy, scope, "scoped")
+    is_erased = erasure.is_erased_row("erased_ids", "erased_cookies", spec.cookie_column)
+    temp_table(
+        conn,
+        "checked",
+        f"SELECT *, {is_erased} AS _erased FROM ({validate_rows_sql(spec, 'scoped', window)})",  # noqa: S608
+    )
+    temp_table(conn, "rejected", "SELECT * FROM checked WHERE _reason IS NOT NULL")
+    temp_table(conn, "kept", "SELECT * FROM checked WHERE _reason IS NULL AND NOT _erased")
+    kept_rows = count(conn, "SELECT * FROM kept")
+    newest = "kept"
+    if spec.dedupe is Dedupe.NEWEST:
+        temp_table(conn, "newest", f"{person_tables.keep_newest_per_member_sql('kept')}")
+        newest = "newest"
+    written = 0
+    if store:
+        _stage_pseudonyms(conn, spec, key)
+        written = _write_warehouse(conn, spec, newest, policy, window.run_date, extras, scope)
+    reasons = dict(
+        conn.sql("SELECT _reason, count(*) FROM rejected GROUP BY ALL ORDER BY 1").fetchall()
+    )
+    examples = [
+        f"{f} row {r}: {why}"
+        for f, r, why in conn.sql(
+            "SELECT _source_file, _source_row, _reason FROM rejected ORDER BY ALL LIMIT 5"
+        ).fetchall()
+    ]
+    counts = RowCounts(
+        read=count(conn, "SELECT * FROM scoped"),
+        accepted=count(conn, "SELECT * FROM checked WHERE _reason IS NULL"),
+        quarantined=sum(reasons.values()),
+        erased=count(conn, "SELECT * FROM checked WHERE _reason IS NULL AND _erased"),
+        superseded=kept_rows - count(conn, f"SELECT * FROM {newest}"),  # noqa: S608
+        written=written,
+        quarantine_kept=_write_quarantine(conn, spec, quarantine, scope),
+        quarantined_erased=count(conn, "SELECT * FROM rejected WHERE _erased"),
+    )
+    return TableLoad(counts, reasons, examples)
+
+
+def _write_warehouse(
+    conn: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    source: str,
+    policy: PolicyConfig,
+    run_date: dt.date,
+    extras: list[str],
+    scope: TimeScope | None,
+) -> int:
+    g = policy.generalization_rules()
+    if scope is None:
+        shaped = person_tables.members_sql(
+            source, "pseudonyms", run_date, g, policy.purpose_rules(), extras
+        )
+        conn.execute(f"CREATE OR REPLACE TABLE {spec.name} AS {shaped}")
+        return count(conn, f"SELECT * FROM {spec.name}")  # noqa: S608
+    shaped = person_tables.events_sql(spec, source, "pseudonyms", g, extras)
+    in_scope = (
+        f"event_date >= {literal(scope.start.date())} AND event_date < {literal(scope.end.date())}"
+    )
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.name} AS SELECT * FROM ({shaped}) LIMIT 0")  # noqa: S608
+    for column in extras:
+        conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+    conn.execute("BEGIN")
+    conn.execute(f"DELETE FROM {spec.name} WHERE {in_scope}")  # noqa: S608
+    conn.execute(f"INSERT INTO {spec.name} BY NAME {shaped}")
+    conn.execute("COMMIT")
+    return count(conn, f"SELECT * FROM {spec.name} WHERE {in_scope}")  # noqa: S608

@@ -1,0 +1,115 @@
+"""Every outside thing the assets touch: raw files, the key, the policy, quarantine, warehouse."""
+
+import hashlib
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from pipelines import paths
+from pipelines.policy import DEFAULT_POLICY_PATH, PolicyConfig, load_policy
+from transforms.pseudonymize import decode_key
+from transforms.sources import Branch
+from transforms.sql import literal
+
+DUCKDB_SETTINGS = {"preserve_insertion_order": True}  # timestamps are naive UTC
+
+
+class RawSource(dg.ConfigurableResource, ABC):
+    """Where raw member tables come from (files now; a database can implement this later)."""
+
+    @abstractmethod
+    def branches(self, conn: duckdb.DuckDBPyConnection, table: str) -> list[Branch]: ...
+
+    @abstractmethod
+    def fingerprint(self, table: str) -> str:
+        """Changes whenever the table's content may have changed (for sensors)."""
+
+
+class FileRawSource(RawSource):
+    """raw/<table>/*.parquet and *.csv under the data root, all files of a table read together."""
+
+    root: str
+
+    def table_dir(self, table: str) -> Path:
+        return paths.raw_dir(Path(self.root)) / table
+
+    def files(self, table: str) -> list[Path]:
+        folder = self.table_dir(table)
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix in (".parquet", ".csv"))
+
+    def branches(self, conn: duckdb.DuckDBPyConnection, table: str) -> list[Branch]:
+        files = self.files(table)
+        parquet = [str(p) for p in files if p.suffix == ".parquet"]
+        result = []
+        if parquet:
+            scan = (
+                f"read_parquet([{', '.join(literal(p) for p in parquet)}], union_by_name=true, "
+                "filename=true, file_row_number=true)"
+            )
+            result.append(
+                Branch(
+                    scan,
+                    _columns(conn, scan),
+                    "file_row_number + 1",
+                    f"{len(parquet)} Parquet file(s) of raw/{table}",
+                )
+            )
+        for csv in (p for p in files if p.suffix == ".csv"):
+            scan = f"read_csv({literal(str(csv))}, all_varchar=true, header=true, filename=true)"
+            result.append(Branch(scan, _columns(conn, scan), "row_number() OVER ()", str(csv)))
+        return result
+
+    def fingerprint(self, table: str) -> str:
+        h = hashlib.sha256()
+        for p in self.files(table):
+            st = p.stat()
+            h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        return h.hexdigest()
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, scan: str) -> tuple[str, ...]:
+    names = [d[0] for d in conn.sql(f"SELECT * FROM {scan} LIMIT 0").description]  # noqa: S608
+    return tuple(n for n in names if n not in ("filename", "file_row_number"))
+
+
+class PseudonymKey(dg.ConfigurableResource):
+    """The HMAC key, only ever from the environment (P7). Never logged, never written."""
+
+    key: str
+
+    def secret(self) -> bytes:
+        return decode_key(self.key)
+
+
+class Policy(dg.ConfigurableResource):
+    """The privacy officer's settings (config/policy.yaml), validated at every load."""
+
+    path: str = str(DEFAULT_POLICY_PATH)
+
+    def load(self) -> PolicyConfig:
+        return load_policy(Path(self.path))
+
+
+class Quarantine(dg.ConfigurableResource):
+    """Rejected rows with their reasons, one Parquet file per table and slice, owner-only."""
+
+    root: str
+
+    def folder(self, table: str) -> Path:
+        return paths.private_dir(paths.private_dir(paths.quarantine_dir(Path(self.root))) / table)
+
+    def files(self, table: str | None = None) -> list[Path]:
+        base = paths.quarantine_dir(Path(self.root))
+        pattern = f"{table}/*.parquet" if table else "*/*.parquet"
+        return sorted(base.glob(pattern)) if base.is_dir() else []
+
+
+def warehouse_resource(root: Path) -> DuckDBResource:
+    return DuckDBResource(
+        database=str(paths.warehouse_path(root)), connection_config=DUCKDB_SETTINGS
+    )

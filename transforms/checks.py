@@ -1,0 +1,84 @@
+"""Predicates behind the blocking asset checks; pure so each can be shown failing in a test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from transforms.sql import literal
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """Counts of one table in one run, each measured on its own (not derived from the others)."""
+
+    read: int  # rows in the run's scope of the raw files
+    accepted: int  # rows that passed validation
+    quarantined: int  # rows that failed validation
+    erased: int  # accepted rows of erased members or their cookies
+    superseded: int  # older rows of a member (newest row wins)
+    written: int  # rows now in the warehouse for the run's scope
+    quarantine_kept: int  # rows in the quarantine files written this run
+    quarantined_erased: int  # quarantined rows of erased members, not kept
+
+    def as_metadata(self) -> dict[str, int]:
+        return {f"rows_{k}": v for k, v in self.__dict__.items()}
+
+
+def reconciliation_problems(c: RowCounts) -> list[str]:
+    """Empty when every row read is accounted for; otherwise what does not add up."""
+    problems = []
+    if c.read != c.accepted + c.quarantined:
+        problems.append(f"read {c.read} != accepted {c.accepted} + quarantined {c.quarantined}")
+    expected = c.accepted - c.erased - c.superseded
+    if c.written != expected:
+        problems.append(
+            f"written {c.written} != accepted {c.accepted} - erased {c.erased} "
+            f"- superseded {c.superseded}"
+        )
+    if c.quarantine_kept != c.quarantined - c.quarantined_erased:
+        problems.append(
+            f"quarantine holds {c.quarantine_kept} != quarantined {c.quarantined} "
+            f"- of erased members {c.quarantined_erased}"
+        )
+    return problems
+
+
+# Separators that split a URL or free text into tokens an identifier could hide in.
+TOKEN_SEPARATORS = r"[/?&=#;,:\s]+"  # noqa: S105 (a regex, not a password)
+
+
+def identifier_hits_sql(identifiers: str, table: str, column: str) -> str:
+    """Count values (and URL-ish tokens of values) of `table.column` equal to a raw identifier.
+
+    `identifiers` has one column `value`, holding each raw identifier lower-cased, and for phone
+    numbers also their digits alone.
+    """
+    tokens = (
+        f"SELECT lower(unnest(string_split_regex(CAST({column} AS VARCHAR), "  # noqa: S608
+        f"{literal(TOKEN_SEPARATORS)}))) AS token FROM {table} WHERE {column} IS NOT NULL "
+        f"UNION ALL SELECT lower(CAST({column} AS VARCHAR)) FROM {table} WHERE {column} IS NOT NULL"
+    )
+    return (
+        f"SELECT count(*) FROM (SELECT DISTINCT token FROM ({tokens})) t "  # noqa: S608
+        f"WHERE token IN (SELECT value FROM {identifiers}) "
+        f"OR (length(regexp_replace(token, '[^0-9]', '', 'g')) >= 9 AND "
+        f"regexp_replace(token, '[^0-9]', '', 'g') IN (SELECT value FROM {identifiers}))"
+    )
+
+
+def raw_identifiers_sql(members: str, cookie_sources: list[tuple[str, str]]) -> str:
+    """Every raw identifier value the warehouse must not hold, normalized for matching.
+
+    `cookie_sources` are (relation, column) pairs of raw cookie ids and IPs.
+    """
+    member_cols = ("member_id", "email", "nickname", "mobile_phone", "real_name")
+    parts = [
+        f"SELECT lower(trim(CAST({c} AS VARCHAR))) AS value FROM {members}"  # noqa: S608
+        for c in member_cols
+    ]
+    parts.append(
+        f"SELECT regexp_replace(CAST(mobile_phone AS VARCHAR), '[^0-9]', '', 'g') FROM {members}"  # noqa: S608
+    )
+    parts += [f"SELECT lower(trim(CAST({c} AS VARCHAR))) FROM {rel}" for rel, c in cookie_sources]  # noqa: S608
+    union = " UNION ".join(parts)
+    return f"SELECT DISTINCT value FROM ({union}) WHERE value IS NOT NULL AND length(value) >= 2"  # noqa: S608

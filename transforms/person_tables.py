@@ -1,0 +1,120 @@
+"""Shape accepted raw rows into the warehouse's person-level tables.
+
+Identifiers become pseudonyms (joined from a (value, pseudonym) relation), quasi-identifiers are
+generalized, everything else the contract calls an identifier is dropped here and never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from transforms.contract import TableSpec
+from transforms.eligibility import Purpose, PurposeRule, eligibility_columns
+from transforms.generalize import (
+    device_class,
+    generalize_birth_date,
+    generalize_timestamp,
+    is_under,
+    strip_url,
+)
+from transforms.sql import text
+
+ADULT_AGE = 14  # under this, a member counts only with guardian consent (policy section 8)
+
+
+@dataclass(frozen=True)
+class Generalization:
+    age_band_widths: tuple[int, ...] = (10, 5)
+    referrer_keep: str = "path"
+
+
+def keep_newest_per_member_sql(source: str) -> str:
+    """The newest row of each member wins; ties go to the later file and row."""
+    order = f"TRY_CAST({text('updated_at')} AS TIMESTAMP) DESC, _source_file DESC, _source_row DESC"
+    return (
+        f"SELECT * FROM {source} "  # noqa: S608
+        f"QUALIFY row_number() OVER (PARTITION BY {text('member_id')} ORDER BY {order}) = 1"
+    )
+
+
+def _bool(column: str) -> str:
+    return f"TRY_CAST({text(column)} AS BOOLEAN)"
+
+
+def _band_column(width: int) -> str:
+    return "age_band" if width == 10 else f"age_band_{width}y"
+
+
+def members_sql(
+    source: str,
+    pseudonyms: str,
+    run_date: dt.date,
+    generalization: Generalization,
+    rules: dict[Purpose, PurposeRule],
+    extras: list[str],
+) -> str:
+    bands = [
+        f"{generalize_birth_date('birth_date', run_date, w)} AS {_band_column(w)}"
+        for w in generalization.age_band_widths
+    ]
+    shaped = ", ".join(
+        [
+            "p.pseudonym AS member_pseudonym",
+            *bands,
+            f"{is_under('birth_date', run_date, ADULT_AGE)} AS is_under_14",
+            f"{text('gender')} AS gender",
+            f"{text('region')} AS region",
+            f"CAST(TRY_CAST({text('signup_at')} AS TIMESTAMP) AS DATE) AS signup_date",
+            *(
+                f"{_bool(c)} AS {c}"
+                for c in ("consent_ads", "opt_out_research", "guardian_consent")
+            ),
+            "FALSE AS is_deleted",  # erased members never reach this table
+            *extras,
+        ]
+    )
+    inner = f"SELECT {shaped} FROM {source} s JOIN {pseudonyms} p ON p.value = {text('member_id')}"  # noqa: S608
+    return f"SELECT *, {', '.join(eligibility_columns(rules))} FROM ({inner})"  # noqa: S608
+
+
+def _event_columns(spec: TableSpec, g: Generalization) -> list[str]:
+    by_table = {
+        "visits": [
+            f"{text('section')} AS section",
+            f"{strip_url('url', 'path')} AS url_path",
+            f"{strip_url('referrer', g.referrer_keep)} AS referrer",
+            f"{device_class('user_agent')} AS device_class",
+        ],
+        "orders": [
+            f"{text('category')} AS category",
+            f"TRY_CAST({text('amount_krw')} AS BIGINT) AS amount_krw",
+        ],
+        "survey_responses": [
+            f"{text('survey_id')} AS survey_id",
+            f"{text('choice')} AS choice",
+            # free text is not stored until the PII scrubber lands; only its presence is kept
+            f"{text('comment')} IS NOT NULL AS has_comment",
+        ],
+        "ad_events": [
+            f"{text('campaign_id')} AS campaign_id",
+            f"{text('kind')} AS kind",
+        ],
+    }
+    return by_table[spec.name]
+
+
+def events_sql(
+    spec: TableSpec, source: str, pseudonyms: str, g: Generalization, extras: list[str]
+) -> str:
+    """Event rows with event_date, member (and cookie) pseudonyms and generalized attributes."""
+    cols = [
+        f"{generalize_timestamp(spec.time_column)} AS event_date",
+        "m.pseudonym AS member_pseudonym",
+    ]
+    joins = f"LEFT JOIN {pseudonyms} m ON m.value = {text('member_id')}"
+    if spec.cookie_column:
+        cols.append("c.pseudonym AS cookie_pseudonym")
+        joins += f" LEFT JOIN {pseudonyms} c ON c.value = {text(spec.cookie_column)}"
+    cols += _event_columns(spec, g) + list(extras)
+    return f"SELECT {', '.join(cols)} FROM {source} s {joins}"  # noqa: S608

@@ -1,0 +1,99 @@
+"""Shape raw files into one relation of contract columns, with file and row of origin.
+
+A branch is one scan (all Parquet files of a table, or one CSV file). Each branch is filtered
+to the run's time scope before the union, so a daily run scans only its day's row groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from transforms.contract import Role, TableSpec
+from transforms.sql import literal, text
+from transforms.validation import ValidationWindow
+
+
+class Classification(StrEnum):
+    IDENTIFIER = "identifier"
+    QUASI_IDENTIFIER = "quasi_identifier"
+    SAFE = "safe"
+
+
+class UnclassifiedColumnError(ValueError):
+    """A raw column the contract does not name and the config does not classify."""
+
+
+@dataclass(frozen=True)
+class Branch:
+    scan: str  # a DuckDB table expression, e.g. read_parquet([...], filename=true, ...)
+    columns: tuple[str, ...]  # the columns the files hold
+    row_number: str  # SQL giving the 1-based row within its file
+    label: str  # for error messages: the files behind the scan
+
+
+@dataclass(frozen=True)
+class TimeScope:
+    """Rows whose time falls in [start, end), plus rows no partition can ever hold."""
+
+    start: dt.datetime
+    end: dt.datetime
+    window: ValidationWindow
+
+
+def extra_columns(
+    spec: TableSpec, branch: Branch, classification: dict[str, Classification]
+) -> list[str]:
+    """Extra columns classified safe; raises naming the file and column for unclassified ones."""
+    extras = [c for c in branch.columns if c not in spec.column_names and not c.startswith("_")]
+    unknown = [c for c in extras if c not in classification]
+    if unknown:
+        raise UnclassifiedColumnError(
+            f"{spec.name}: column(s) {', '.join(unknown)} in {branch.label} are not in the "
+            f"contract; classify them under unknown_columns.{spec.name} in the policy config "
+            f"({', '.join(c.value for c in Classification)}) before this table can be read"
+        )
+    return [c for c in extras if classification[c] is Classification.SAFE]
+
+
+def readable_columns(spec: TableSpec) -> list[str]:
+    """The contract columns the pipeline reads: a secret column is never selected at all."""
+    return [c.name for c in spec.columns if c.role is not Role.SECRET]
+
+
+def _scope_condition(spec: TableSpec, scope: TimeScope | None) -> str:
+    if scope is None or not spec.partitioned:
+        return "TRUE"
+    t = f"TRY_CAST({text(spec.time_column)} AS TIMESTAMP)"
+    w = scope.window
+    return (
+        f"(({t} >= {literal(scope.start)} AND {t} < {literal(scope.end)}) OR {t} IS NULL "
+        f"OR {t} < {literal(w.earliest)} OR {t} > {literal(w.now)})"
+    )
+
+
+def branch_sql(spec: TableSpec, branch: Branch, extras: list[str], scope: TimeScope | None) -> str:
+    """One branch as text columns in contract order (missing ones NULL); secrets left unread."""
+    present = set(branch.columns)
+    cols = [
+        f"CAST({c} AS VARCHAR) AS {c}" if c in present else f"CAST(NULL AS VARCHAR) AS {c}"
+        for c in readable_columns(spec)
+    ]
+    cols += [f"CAST({c} AS VARCHAR) AS {c}" for c in extras]
+    numbered = f"SELECT *, {branch.row_number} AS _source_row FROM {branch.scan}"  # noqa: S608
+    return (
+        f"SELECT {', '.join(cols)}, filename AS _source_file, _source_row "  # noqa: S608
+        f"FROM ({numbered}) WHERE {_scope_condition(spec, scope)}"
+    )
+
+
+def raw_rows_sql(
+    spec: TableSpec, branches: list[Branch], extras: list[str], scope: TimeScope | None
+) -> str:
+    if not branches:
+        cols = ", ".join(
+            f"CAST(NULL AS VARCHAR) AS {c}" for c in (*readable_columns(spec), *extras)
+        )
+        return f"SELECT {cols}, CAST(NULL AS VARCHAR) AS _source_file, 0 AS _source_row LIMIT 0"
+    return " UNION ALL ".join(f"({branch_sql(spec, b, extras, scope)})" for b in branches)

@@ -1,0 +1,133 @@
+"""Validate raw rows against the contract: every row gets NULL or the first reason it breaks.
+
+The rules are data (reason -> SQL condition), checked in a fixed order so each bad row carries
+exactly one reason and `rows read = rows accepted + rows quarantined` holds by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from transforms.contract import AD_KINDS, GENDERS, REGIONS, SECTIONS, Dedupe, Role, TableSpec
+from transforms.sql import in_list, literal, text
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+MOBILE_PATTERN = r"^(\+82[ -]?|0)1[016789][ -]?[0-9]{3,4}[ -]?[0-9]{4}$"
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class ValidationWindow:
+    """What counts as a plausible time: before `earliest` or after `now` is out of range."""
+
+    earliest: dt.datetime
+    now: dt.datetime
+    run_date: dt.date
+
+
+Rule = Callable[[TableSpec, ValidationWindow], str]
+
+
+def _missing_key(spec: TableSpec, _: ValidationWindow) -> str:
+    return f"{text(spec.key)} IS NULL"
+
+
+def _missing_value(spec: TableSpec, _: ValidationWindow) -> str:
+    required = [c.name for c in spec.columns if c.required and c.name != spec.key]
+    return " OR ".join(f"{text(c)} IS NULL" for c in required) or "FALSE"
+
+
+def _unparseable(sql_type: str) -> Rule:
+    def rule(spec: TableSpec, _: ValidationWindow) -> str:
+        cols = [c.name for c in spec.columns if c.sql_type == sql_type]
+        conds = [
+            f"({text(c)} IS NOT NULL AND TRY_CAST({text(c)} AS {sql_type}) IS NULL)" for c in cols
+        ]
+        return " OR ".join(conds) or "FALSE"
+
+    return rule
+
+
+def _time_out_of_range(spec: TableSpec, w: ValidationWindow) -> str:
+    t = f"TRY_CAST({text(spec.time_column)} AS TIMESTAMP)"
+    return f"({t} < {literal(w.earliest)} OR {t} > {literal(w.now)})"
+
+
+def _birth_date_out_of_range(_: TableSpec, w: ValidationWindow) -> str:
+    d = f"TRY_CAST({text('birth_date')} AS DATE)"
+    return f"({d} < {literal(EARLIEST_BIRTH_DATE)} OR {d} > {literal(w.run_date)})"
+
+
+def _not_in(column: str, allowed: tuple[str, ...], nullable: bool = True) -> Rule:
+    def rule(_: TableSpec, __: ValidationWindow) -> str:
+        cond = f"{text(column)} NOT IN {in_list(allowed)}"
+        return f"({text(column)} IS NOT NULL AND {cond})" if nullable else f"COALESCE({cond}, TRUE)"
+
+    return rule
+
+
+def _not_matching(column: str, pattern: str) -> Rule:
+    def rule(_: TableSpec, __: ValidationWindow) -> str:
+        matches = f"regexp_full_match({text(column)}, {literal(pattern)})"
+        return f"({text(column)} IS NOT NULL AND NOT {matches})"
+
+    return rule
+
+
+def _negative_amount(_: TableSpec, __: ValidationWindow) -> str:
+    return f"TRY_CAST({text('amount_krw')} AS BIGINT) < 0"
+
+
+# Checked in this order; the first that holds is the row's reason.
+COMMON_RULES: tuple[tuple[str, Rule], ...] = (
+    ("missing_key", _missing_key),
+    ("missing_value", _missing_value),
+    ("unparseable_timestamp", _unparseable("TIMESTAMP")),
+    ("timestamp_out_of_range", _time_out_of_range),
+)
+RULES: dict[str, Rule] = {
+    "unparseable_date": _unparseable("DATE"),
+    "birth_date_out_of_range": _birth_date_out_of_range,
+    "unparseable_bool": _unparseable("BOOLEAN"),
+    "unknown_gender": _not_in("gender", GENDERS),
+    "unknown_region": _not_in("region", REGIONS),
+    "malformed_email": _not_matching("email", EMAIL_PATTERN),
+    "malformed_phone": _not_matching("mobile_phone", MOBILE_PATTERN),
+    "unknown_section": _not_in("section", SECTIONS, nullable=False),
+    "unknown_kind": _not_in("kind", AD_KINDS, nullable=False),
+    "unparseable_amount": lambda _s, _w: f"TRY_CAST({text('amount_krw')} AS BIGINT) IS NULL",
+    "negative_amount": _negative_amount,
+}
+DUPLICATE_ID = "duplicate_id"
+
+
+def reason_expression(spec: TableSpec, window: ValidationWindow) -> str:
+    """A CASE expression giving each row its first broken rule, or NULL for a good row."""
+    rules = [*COMMON_RULES, *((name, RULES[name]) for name in spec.extra_rules)]
+    whens = " ".join(f"WHEN {rule(spec, window)} THEN {literal(name)}" for name, rule in rules)
+    return f"CASE {whens} END"
+
+
+def validate_rows_sql(spec: TableSpec, source: str, window: ValidationWindow) -> str:
+    """Rows of `source` with `_reason`; where ids are unique a repeated id is `duplicate_id`.
+
+    The first copy of an id (by file, then row) stays; later good copies are quarantined.
+    """
+    reason = reason_expression(spec, window)
+    checked = f"SELECT *, {reason} AS _reason FROM {source}"  # noqa: S608
+    if spec.dedupe is not Dedupe.FIRST:
+        return checked
+    order = f"PARTITION BY {text(spec.key)}, _reason IS NULL ORDER BY _source_file, _source_row"
+    return (
+        f"SELECT * EXCLUDE (_reason), CASE WHEN _reason IS NULL AND "  # noqa: S608
+        f"row_number() OVER ({order}) > 1 THEN {literal(DUPLICATE_ID)} ELSE _reason END AS _reason "
+        f"FROM ({checked})"
+    )
+
+
+def quarantine_columns(spec: TableSpec) -> list[str]:
+    """What a quarantined row keeps: everything but secrets, plus where it came from and why."""
+    kept = [c.name for c in spec.columns if c.role is not Role.SECRET]
+    return [*kept, "_source_file", "_source_row", "_reason"]
