@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from pipelines import duck
 from pipelines.constants import WAREHOUSE
 from pipelines.duck import columns, temp_table
 from pipelines.ingest import raw_asset_key
@@ -85,7 +86,7 @@ def member_erasure(
     from every warehouse table and quarantine file; then the warehouse is copied into a fresh
     file so no deleted byte survives (CONTRACT.md, note on P4). Runs last in every job."""
     key, rules = pseudonym_key.secret(), policy.load()
-    with warehouse.get_connection() as conn:
+    with duck.connect(warehouse) as conn:
         load = load_table(
             conn,
             DELETION_REQUESTS,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
+from dagster_duckdb import DuckDBResource
 
 _MAIN = "database_name = current_database() AND schema_name = 'main'"  # not temp tables
 
@@ -31,3 +34,14 @@ def columns(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     """Column name -> type of one of the database's own tables (empty when it does not exist)."""
     q = f"SELECT column_name, data_type FROM duckdb_columns() WHERE {_MAIN} AND table_name = ?"  # noqa: S608
     return dict(conn.execute(q, [table]).fetchall())
+
+
+@contextmanager
+def connect(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`resource.get_connection()` that also closes when the body raises (dagster-duckdb's does
+    not, and a connection left open pins the database file for the rest of the process)."""
+    with resource.get_connection() as conn:
+        try:
+            yield conn
+        finally:
+            conn.close()

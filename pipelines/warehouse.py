@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines import duck
 from pipelines.constants import DAILY, WAREHOUSE
 from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import ensure_key, ensure_same_key
@@ -71,7 +72,7 @@ def members_pseudonymized(
     """One row per member (newest row wins): pseudonym, age bands on the run date, gender,
     region, consent flags and the eligibility decision per purpose. No direct identifier."""
     key, rules = pseudonym_key.secret(), policy.load()
-    with warehouse.get_connection() as conn:
+    with duck.connect(warehouse) as conn:
         if ensure_key(conn, key_fingerprint(key), allow_rebuild=config.rotate_key):
             context.log.warning("pseudonym key changed: warehouse reset, rebuilt under the new key")
         load = load_table(conn, MEMBERS, raw_source, quarantine, key, rules, config.window(), None)
@@ -110,7 +111,7 @@ def event_asset(spec: TableSpec) -> dg.AssetsDefinition:
         policy: Policy,
     ) -> dg.MaterializeResult:
         key, rules, scope = pseudonym_key.secret(), policy.load(), _scope(context, config)
-        with warehouse.get_connection() as conn:
+        with duck.connect(warehouse) as conn:
             ensure_same_key(conn, key_fingerprint(key))
             load = load_table(conn, spec, raw_source, quarantine, key, rules, scope.window, scope)
         make_private(Path(warehouse.database))

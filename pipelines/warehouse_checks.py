@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from pipelines import duck
 from pipelines.deletion import (
     erase_warehouse,
     erased_quarantine_condition,
@@ -62,7 +63,7 @@ def no_raw_identifier_in_warehouse(
 ) -> dg.AssetCheckResult:
     """No value in any text column of the warehouse (nor any token of a URL) equals a raw email,
     phone, name, nickname, member id, cookie id or IP."""
-    with warehouse.get_connection() as conn:
+    with duck.connect(warehouse) as conn:
         hits = identifier_hits(conn, raw_source, policy)
     bad = {k: v for k, v in hits.items() if v}
     return _fail_unless(
@@ -82,7 +83,7 @@ def no_erased_member_remains(
 ) -> dg.AssetCheckResult:
     """No warehouse row carries the pseudonym of a member with a deletion request (or of a
     cookie they used), and no quarantine file holds their raw id."""
-    with warehouse.get_connection() as conn:
+    with duck.connect(warehouse) as conn:
         stage_erasure(conn, raw_source, policy.load())
         stage_erased_pseudonyms(conn, pseudonym_key.secret())
         conn.execute("BEGIN")

@@ -78,9 +78,8 @@ def branch_sql(spec: TableSpec, branch: Branch, extras: list[str], scope: TimeSc
     present = set(branch.columns)
     cols = [
         f"CAST({c} AS VARCHAR) AS {c}" if c in present else f"CAST(NULL AS VARCHAR) AS {c}"
-        for c in readable_columns(spec)
+        for c in (*readable_columns(spec), *extras)
     ]
-    cols += [f"CAST({c} AS VARCHAR) AS {c}" for c in extras]
     numbered = f"SELECT *, {branch.row_number} AS _source_row FROM {branch.scan}"  # noqa: S608
     return (
         f"SELECT {', '.join(cols)}, filename AS _source_file, _source_row "  # noqa: S608

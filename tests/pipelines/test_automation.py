@@ -1,0 +1,73 @@
+"""The daily schedule, the deletion sensor, and the shape of the definitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+
+from pipelines.constants import DAILY_JOB, DELETION_JOB, WAREHOUSE
+from pipelines.definitions import defs
+from pipelines.resources import FileRawSource
+from pipelines.schedules import daily_warehouse_schedule
+from pipelines.sensors import deletion_request_sensor
+from tests.pipelines import planted
+from tests.pipelines.conftest import write_table
+
+
+def test_daily_schedule_loads_yesterday_without_key_rotation() -> None:
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 11, 25, 2, tzinfo=dt.UTC)
+    )
+    request = daily_warehouse_schedule(context)
+    assert isinstance(request, dg.RunRequest)
+    assert request.partition_key == "2026-11-24"
+    ops = request.run_config["ops"]
+    assert ops and all(op["config"] == {"rotate_key": False} for op in ops.values())
+    assert daily_warehouse_schedule.job_name == DAILY_JOB
+
+
+def test_deletion_sensor_fires_once_per_change(root) -> None:
+    planted.plant(root)
+    source = FileRawSource(root=str(root))
+    first = deletion_request_sensor(
+        dg.build_sensor_context(cursor=None, resources={"raw_source": source})
+    )
+    assert isinstance(first, dg.SensorResult) and len(first.run_requests or []) == 1
+    again = deletion_request_sensor(
+        dg.build_sensor_context(cursor=first.cursor, resources={"raw_source": source})
+    )
+    assert isinstance(again, dg.SkipReason)
+    planted.request_deletion(root, "u_leaver")
+    write_table(
+        root,
+        "deletion_requests",
+        [{"member_id": "u_adult", "requested_at": "2026-11-24 09:00:00"}],
+        name="part-1.csv",
+    )
+    after = deletion_request_sensor(
+        dg.build_sensor_context(cursor=first.cursor, resources={"raw_source": source})
+    )
+    assert isinstance(after, dg.SensorResult) and after.cursor != first.cursor
+    assert deletion_request_sensor.job_name == DELETION_JOB
+
+
+def test_every_warehouse_asset_has_a_blocking_check() -> None:
+    graph = defs.resolve_asset_graph()
+    warehouse = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == WAREHOUSE]
+    specs = [
+        s for a in defs.assets or [] if isinstance(a, dg.AssetsDefinition) for s in a.check_specs
+    ]
+    specs += [s for c in defs.asset_checks or [] for s in c.check_specs]  # type: ignore[union-attr]
+    assert len(warehouse) == 6
+    for key in warehouse:
+        assert any(s.blocking and s.asset_key == key for s in specs), (
+            f"{key.to_user_string()} has no blocking check"
+        )
+
+
+def test_jobs_schedules_and_sensors_resolve() -> None:
+    for name in ("main_job", DAILY_JOB, DELETION_JOB):
+        assert defs.resolve_job_def(name)
+    assert defs.resolve_schedule_def("daily_warehouse_schedule")
+    assert defs.resolve_sensor_def("deletion_request_sensor")
