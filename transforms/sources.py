@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from transforms.contract import Role, TableSpec
-from transforms.sql import literal, text
+from transforms.sql import literal
 from transforms.validation import ValidationWindow
 
 
@@ -65,7 +65,10 @@ def readable_columns(spec: TableSpec) -> list[str]:
 def _scope_condition(spec: TableSpec, scope: TimeScope | None) -> str:
     if scope is None or not spec.partitioned:
         return "TRUE"
-    t = f"TRY_CAST({text(spec.time_column)} AS TIMESTAMP)"
+    # The bare column, not text(): on a typed Parquet column the cast folds away and DuckDB
+    # skips row groups outside the scope by their statistics (measured: a 1-day scan of 14 days
+    # reads about a tenth). Blank text fails the cast and so stays in scope, as unplaceable.
+    t = f"TRY_CAST({spec.time_column} AS TIMESTAMP)"
     w = scope.window
     return (
         f"(({t} >= {literal(scope.start)} AND {t} < {literal(scope.end)}) OR {t} IS NULL "
