@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import duck
 from pipelines.constants import WAREHOUSE
-from pipelines.duck import columns, temp_table
+from pipelines.duck import columns, scalar, temp_table
 from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import PERSON_TABLES
 from pipelines.loading import load_table, stage_pseudonym_map
@@ -47,20 +47,20 @@ def erase_warehouse(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return removed
 
 
-def erased_quarantine_condition(columns: set[str]) -> str:
-    cookie = "cookie_id" if "cookie_id" in columns else None
-    return erasure.is_erased_row("erased_ids", "erased_cookies" if cookie else None, cookie)
+def erased_in_quarantine(conn: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, str, int]:
+    """(scan, condition, count) of the rows of erased members in one quarantine file."""
+    scan = f"read_parquet({literal(str(path))})"
+    names = {d[0] for d in conn.sql(f"SELECT * FROM {scan} LIMIT 0").description}  # noqa: S608
+    cookie = "cookie_id" if "cookie_id" in names else None
+    cond = erasure.is_erased_row("erased_ids", "erased_cookies" if cookie else None, cookie)
+    return scan, cond, int(scalar(conn, f"SELECT count(*) FROM {scan} WHERE {cond}"))  # noqa: S608
 
 
 def purge_quarantine(conn: duckdb.DuckDBPyConnection, quarantine: Quarantine) -> int:
     """Rewrite every quarantine file that still holds a row of an erased member."""
     purged = 0
     for f in quarantine.files():
-        scan = f"read_parquet({literal(str(f))})"
-        cond = erased_quarantine_condition(
-            {d[0] for d in conn.sql(f"SELECT * FROM {scan} LIMIT 0").description}  # noqa: S608
-        )
-        hits = int(conn.execute(f"SELECT count(*) FROM {scan} WHERE {cond}").fetchall()[0][0])  # noqa: S608
+        scan, cond, hits = erased_in_quarantine(conn, f)
         if hits:
             write_parquet(conn, f"SELECT * FROM {scan} WHERE NOT {cond}", f)  # noqa: S608
             purged += hits

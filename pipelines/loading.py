@@ -49,19 +49,22 @@ def stage_raw(
     return extras
 
 
-def stage_erasure(conn: duckdb.DuckDBPyConnection, raw: RawSource, policy: PolicyConfig) -> None:
-    """Temp tables erased_ids (raw member ids) and erased_cookies (raw cookie ids)."""
-    stage_raw(conn, DELETION_REQUESTS, raw, policy, None, "raw_deletions")
-    temp_table(conn, "erased_ids", f"{erasure.erased_member_ids_sql('raw_deletions')}")
-    links = []
-    for spec in COOKIE_TABLES:
-        stage_raw(conn, spec, raw, policy, None, f"raw_links_{spec.name}")
-        links.append(
-            erasure.linked_cookies_sql(
-                f"raw_links_{spec.name}", "erased_ids", spec.cookie_column or ""
-            )
+def raw_relation(conn: duckdb.DuckDBPyConnection, spec: TableSpec, raw: RawSource) -> str:
+    """All raw rows of a table as an inline subquery: DuckDB reads only the columns used."""
+    return f"({raw_rows_sql(spec, raw.branches(conn, spec.name), [], None)})"
+
+
+def stage_erasure(conn: duckdb.DuckDBPyConnection, raw: RawSource) -> None:
+    """Temp tables erased_ids (raw member ids) and erased_cookies (raw cookie ids they used)."""
+    deletions = raw_relation(conn, DELETION_REQUESTS, raw)
+    temp_table(conn, "erased_ids", erasure.erased_member_ids_sql(deletions))
+    links = [
+        erasure.linked_cookies_sql(
+            raw_relation(conn, spec, raw), "erased_ids", spec.cookie_column or ""
         )
-    temp_table(conn, "erased_cookies", f"{' UNION '.join(links)}")
+        for spec in COOKIE_TABLES
+    ]
+    temp_table(conn, "erased_cookies", " UNION ".join(links))
 
 
 def _write_quarantine(
@@ -132,7 +135,7 @@ def load_table(
     store: bool = True,
 ) -> TableLoad:
     """Validate, quarantine, erase and (when `store`) write one table; returns its counts."""
-    stage_erasure(conn, raw, policy)
+    stage_erasure(conn, raw)
     extras = stage_raw(conn, spec, raw, policy, scope, "scoped")
     is_erased = erasure.is_erased_row("erased_ids", "erased_cookies", spec.cookie_column)
     temp_table(

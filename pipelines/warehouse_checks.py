@@ -10,16 +10,15 @@ from dagster_duckdb import DuckDBResource
 from pipelines import duck
 from pipelines.deletion import (
     erase_warehouse,
-    erased_quarantine_condition,
+    erased_in_quarantine,
     member_erasure,
     stage_erased_pseudonyms,
 )
-from pipelines.duck import columns, tables, temp_table
-from pipelines.loading import stage_erasure, stage_raw
-from pipelines.resources import Policy, PseudonymKey, Quarantine, RawSource
+from pipelines.duck import columns, scalar, tables, temp_table
+from pipelines.loading import raw_relation, stage_erasure
+from pipelines.resources import PseudonymKey, Quarantine, RawSource
 from transforms.checks import identifier_hits_sql, raw_identifiers_sql
 from transforms.contract import AD_EVENTS, MEMBERS, VISITS
-from transforms.sql import literal
 
 
 def _fail_unless(ok: bool, description: str, metadata: dict[str, int]) -> dg.AssetCheckResult:
@@ -35,36 +34,28 @@ def string_columns(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ]
 
 
-def identifier_hits(
-    conn: duckdb.DuckDBPyConnection, raw: RawSource, policy: Policy
-) -> dict[str, int]:
-    """Per warehouse column, how many distinct values or tokens equal a raw identifier."""
-    rules = policy.load()
-    for spec in (MEMBERS, VISITS, AD_EVENTS):
-        stage_raw(conn, spec, raw, rules, None, f"raw_all_{spec.name}")
-    sources = [
-        ("raw_all_visits", "cookie_id"),
-        ("raw_all_visits", "ip"),
-        ("raw_all_ad_events", "cookie_id"),
-    ]
-    temp_table(conn, "raw_identifiers", raw_identifiers_sql("raw_all_members", sources))
-    hits = {}
-    for table, column in string_columns(conn):
-        n = int(
-            conn.execute(identifier_hits_sql("raw_identifiers", table, column)).fetchall()[0][0]
+def identifier_hits(conn: duckdb.DuckDBPyConnection, raw: RawSource) -> dict[str, int]:
+    """Per warehouse text column, how many distinct values or tokens equal a raw identifier."""
+    visits, ads = (raw_relation(conn, spec, raw) for spec in (VISITS, AD_EVENTS))
+    sources = [(visits, "cookie_id"), (visits, "ip"), (ads, "cookie_id")]
+    members = raw_relation(conn, MEMBERS, raw)
+    temp_table(conn, "raw_identifiers", raw_identifiers_sql(members, sources))
+    return {
+        f"{table}.{column}": int(
+            scalar(conn, identifier_hits_sql("raw_identifiers", table, column))
         )
-        hits[f"{table}.{column}"] = n
-    return hits
+        for table, column in string_columns(conn)
+    }
 
 
 @dg.asset_check(asset=member_erasure, blocking=True)
 def no_raw_identifier_in_warehouse(
-    warehouse: DuckDBResource, raw_source: RawSource, policy: Policy
+    warehouse: DuckDBResource, raw_source: RawSource
 ) -> dg.AssetCheckResult:
     """No value in any text column of the warehouse (nor any token of a URL) equals a raw email,
     phone, name, nickname, member id, cookie id or IP."""
     with duck.connect(warehouse) as conn:
-        hits = identifier_hits(conn, raw_source, policy)
+        hits = identifier_hits(conn, raw_source)
     bad = {k: v for k, v in hits.items() if v}
     return _fail_unless(
         not bad,
@@ -79,32 +70,21 @@ def no_erased_member_remains(
     raw_source: RawSource,
     quarantine: Quarantine,
     pseudonym_key: PseudonymKey,
-    policy: Policy,
 ) -> dg.AssetCheckResult:
     """No warehouse row carries the pseudonym of a member with a deletion request (or of a
     cookie they used), and no quarantine file holds their raw id."""
     with duck.connect(warehouse) as conn:
-        stage_erasure(conn, raw_source, policy.load())
+        stage_erasure(conn, raw_source)
         stage_erased_pseudonyms(conn, pseudonym_key.secret())
         conn.execute("BEGIN")
         remaining = sum(erase_warehouse(conn).values())  # counted, then rolled back
         conn.execute("ROLLBACK")
-        in_quarantine = 0
-        for f in quarantine.files():
-            scan = f"read_parquet({literal(str(f))})"
-            cond = erased_quarantine_condition(table_columns_of(conn, scan))
-            in_quarantine += int(
-                conn.execute(f"SELECT count(*) FROM {scan} WHERE {cond}").fetchall()[0][0]  # noqa: S608
-            )
+        in_quarantine = sum(erased_in_quarantine(conn, f)[2] for f in quarantine.files())
     return _fail_unless(
         remaining == 0 and in_quarantine == 0,
         f"{remaining} warehouse row(s) and {in_quarantine} quarantine row(s) of erased members",
         {"warehouse_rows": remaining, "quarantine_rows": in_quarantine},
     )
-
-
-def table_columns_of(conn: duckdb.DuckDBPyConnection, scan: str) -> set[str]:
-    return {d[0] for d in conn.sql(f"SELECT * FROM {scan} LIMIT 0").description}  # noqa: S608
 
 
 @dg.asset_check(asset=member_erasure, blocking=True)

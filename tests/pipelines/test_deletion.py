@@ -101,10 +101,7 @@ def test_erasure_check_fails_when_a_row_survives(root) -> None:
     planted.request_deletion(root, LEAVER)  # requested, but the deletion job has not run yet
     resources = build_defs(root).resources
     result = no_erased_member_remains(
-        **{
-            k: resources[k]
-            for k in ("warehouse", "raw_source", "quarantine", "pseudonym_key", "policy")
-        }
+        **{k: resources[k] for k in ("warehouse", "raw_source", "quarantine", "pseudonym_key")}
     )
     assert result.passed is False
     assert (
