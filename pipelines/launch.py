@@ -10,7 +10,7 @@ import duckdb
 
 from pipelines import paths
 from pipelines.constants import MAIN_JOB, PARTITIONS_START
-from pipelines.definitions import defs
+from pipelines.definitions import make_definitions, resources
 from pipelines.duck import tables
 from pipelines.resources import DUCKDB_SETTINGS, FileRawSource
 from transforms.contract import EVENT_TABLES
@@ -47,7 +47,8 @@ def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
         generate(root, members=members, days=days, seed=seed)
     first, last = event_day_range(root, dt.datetime.now(dt.UTC).date())
     print(f"running {MAIN_JOB} on {root} for event days {first} .. {last}")
-    result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
+    job = make_definitions(resources(str(root))).resolve_job_def(MAIN_JOB)
+    result = job.execute_in_process(
         instance=dg.DagsterInstance.get(),
         tags={
             "dagster/asset_partition_range_start": first.isoformat(),

@@ -1,0 +1,40 @@
+"""`make run` end to end: the CLI prepares the data root, runs main_job, and records the run."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines import cli
+from tests.pipelines import planted
+from tests.pipelines.conftest import KEY, query, write_table
+
+
+@pytest.fixture
+def env(root, monkeypatch):
+    monkeypatch.setenv("PIPELINE_DATA", str(root))
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "unused"))  # restored after the test
+    monkeypatch.setenv("PIPELINE_PSEUDONYM_KEY", KEY)
+    monkeypatch.delenv("PIPELINE_ENV", raising=False)
+    return root
+
+
+def test_run_command_covers_every_day_present_and_keeps_the_run_record(env, capsys) -> None:
+    planted.plant(env)
+    assert cli.main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert "event days 2026-11-21 .. 2026-11-23" in out and "SUCCESS" in out
+    assert str(env / "warehouse.duckdb") in out
+    assert (
+        query(env, "SELECT count(DISTINCT event_date) FROM visits")[0][0] == 3
+    )  # incl. the logged-out day
+    home = env / "dagster_home"
+    assert (home / "dagster.yaml").exists() and any(home.rglob("*.db"))
+
+
+def test_failed_checks_fail_the_command(env, capsys) -> None:
+    planted.plant(env)
+    write_table(
+        env, "members", [{**planted.member_rows()[0], "member_id": "u_x", "x": 1}], name="extra.csv"
+    )
+    assert cli.main(["run"]) == 1
+    assert "FAILED" in capsys.readouterr().out
