@@ -30,7 +30,7 @@ lint: $(BIN)/.installed
 
 # `dagster definitions validate` on the repo's definitions, with a throwaway home and data root.
 validate: $(BIN)/.installed
-	tmp=$$(mktemp -d) && DAGSTER_HOME=$$tmp PIPELINE_DATA=$$tmp/data \
+	tmp=$$(mktemp -d) && cp dagster.yaml $$tmp/ && DAGSTER_HOME=$$tmp PIPELINE_DATA=$$tmp/data \
 	  $(BIN)/dagster definitions validate -m pipelines.definitions; rc=$$?; rm -rf $$tmp; exit $$rc
 
 test: lint validate

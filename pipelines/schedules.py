@@ -21,7 +21,12 @@ def daily_run_config() -> dict[str, object]:
     return {"ops": {name: {"config": NO_KEY_ROTATION} for name in WAREHOUSE_ASSET_NAMES}}
 
 
-@dg.schedule(job_name=DAILY_JOB, cron_schedule="0 2 * * *", execution_timezone="UTC")
+@dg.schedule(
+    job_name=DAILY_JOB,
+    cron_schedule="0 2 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def daily_warehouse_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     """At 02:00 UTC, load the day that just ended."""
     day = (context.scheduled_execution_time - dt.timedelta(days=1)).date().isoformat()

@@ -54,7 +54,9 @@ def test_no_deleted_member_and_no_free_text_in_the_warehouse(generated) -> None:
         truth.rows["deletion_requests"] - truth.bad["deletion_requests"]["missing_key"]
     )
     assert metadata(result, "member_erasure")["members_erased"] == requests_naming_a_member
-    columns = {c for (c,) in query(root, "SELECT column_name FROM duckdb_columns() WHERE NOT internal")}
+    columns = {
+        c for (c,) in query(root, "SELECT column_name FROM duckdb_columns() WHERE NOT internal")
+    }
     assert {
         "comment",
         "email",

@@ -107,3 +107,18 @@ def test_running_twice_changes_nothing(root) -> None:
     before = {t: query(root, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
     run_main(root)
     assert {t: query(root, f"SELECT * FROM {t} ORDER BY ALL") for t in tables} == before
+
+
+def test_files_check_fails_when_a_quarantine_file_is_readable_by_others(root) -> None:
+    from pipelines.warehouse_checks import person_level_files_private
+    from tests.pipelines.conftest import build_defs
+
+    planted.plant(root)
+    run_main(root)
+    exposed = sorted((root / "quarantine").rglob("*.parquet"))[0]
+    exposed.chmod(0o644)
+    resources = build_defs(root).resources
+    result = person_level_files_private(
+        warehouse=resources["warehouse"], quarantine=resources["quarantine"]
+    )
+    assert result.passed is False and result.metadata["files_exposed"].value == 1
