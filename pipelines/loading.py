@@ -54,10 +54,13 @@ def raw_relation(conn: duckdb.DuckDBPyConnection, spec: TableSpec, raw: RawSourc
     return f"({raw_rows_sql(spec, raw.branches(conn, spec.name), [], None)})"
 
 
-def stage_erasure(conn: duckdb.DuckDBPyConnection, raw: RawSource) -> None:
-    """Temp tables erased_ids (raw member ids) and erased_cookies (raw cookie ids they used)."""
+def stage_erasure(conn: duckdb.DuckDBPyConnection, raw: RawSource, cookies: bool = True) -> None:
+    """Temp tables erased_ids (raw member ids) and, with `cookies`, erased_cookies (raw cookie
+    ids they used: a scan of every raw visit and ad event, so only tables with cookies ask)."""
     deletions = raw_relation(conn, DELETION_REQUESTS, raw)
     temp_table(conn, "erased_ids", erasure.erased_member_ids_sql(deletions))
+    if not cookies:
+        return
     links = [
         erasure.linked_cookies_sql(
             raw_relation(conn, spec, raw), "erased_ids", spec.cookie_column or ""
@@ -135,7 +138,7 @@ def load_table(
     store: bool = True,
 ) -> TableLoad:
     """Validate, quarantine, erase and (when `store`) write one table; returns its counts."""
-    stage_erasure(conn, raw)
+    stage_erasure(conn, raw, cookies=spec.cookie_column is not None or not store)
     extras = stage_raw(conn, spec, raw, policy, scope, "scoped")
     is_erased = erasure.is_erased_row("erased_ids", "erased_cookies", spec.cookie_column)
     temp_table(

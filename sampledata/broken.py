@@ -22,7 +22,11 @@ TYPED_VALUES: dict[str, tuple[str, tuple[object, ...]]] = {
     "unknown_region": ("region", ("Tokyo", "서울시", "Pyongyang")),
     "unknown_section": ("section", ("weather", "Sports!", "lifestyle")),
     "unknown_kind": ("kind", ("view", "CLICK!", "conversion")),
-    "birth_date_out_of_range": ("birth_date", (dt.date(2031, 1, 1), dt.date(1899, 12, 31))),
+    # A century typo (2087 for 1987) stays in the future for decades of test runs.
+    "birth_date_out_of_range": (
+        "birth_date",
+        (dt.date(2087, 5, 17), dt.date(2199, 1, 1), dt.date(1899, 12, 31), dt.date(1066, 10, 14)),
+    ),
 }
 SWAPPED = {
     "malformed_email": ("email", "mobile_phone"),

@@ -10,12 +10,17 @@ HARMLESS = (
     "Please add more world news", "The app crashes on my phone", "Love the culture section",
     "좋아요", "별로예요", "광고가 너무 많아요",
 )  # fmt: skip
-WITH_IDENTIFIER = (
-    "제 이름은 {name}입니다", "연락 주세요 {phone}", "{phone}으로 연락 바랍니다",
-    "이메일 {email}로 보내주세요", "경품은 {email} 로 부탁드려요", "My name is {name}, call {phone}",
-    "Contact me at {email}", "{nickname} 입니다. 당첨되면 알려주세요", "주민번호 {rrn} 맞나요?",
-    "I am {name} ({nickname})", "Reach me on {phone} please",
-)  # fmt: skip
+# One kind of identifier per comment, kinds equally likely, so small samples hold every kind.
+WITH_IDENTIFIER: dict[str, tuple[str, ...]] = {
+    "name": ("제 이름은 {name}입니다", "I am {name}, a reader since 2019", "{name} 드림"),
+    "nickname": ("{nickname} 입니다. 당첨되면 알려주세요", "my id is {nickname}"),
+    "phone": ("연락 주세요 {phone}", "{phone}으로 연락 바랍니다", "Reach me on {phone} please",
+              "경품 받을 번호 {phone}로 부탁해요"),
+    "email": ("이메일 {email}로 보내주세요", "경품은 {email} 로 부탁드려요",
+              "Contact me at {email}"),
+    "rrn": ("주민번호 {rrn} 맞나요?", "본인확인: {rrn}"),
+}  # fmt: skip
+_KINDS = tuple(WITH_IDENTIFIER)
 
 
 def _phone_variant(rng: np.random.Generator, phone: str) -> str:
@@ -30,8 +35,11 @@ def _phone_variant(rng: np.random.Generator, phone: str) -> str:
 
 
 def _rrn(rng: np.random.Generator) -> str:
-    yy, mm, dd = rng.integers(50, 100), rng.integers(1, 13), rng.integers(1, 29)
-    return f"{yy:02d}{mm:02d}{dd:02d}-{rng.integers(1, 3)}{rng.integers(0, 1_000_000):06d}"
+    """A fake resident registration number: YYMMDD-G, G 1/2 for the 1900s and 3/4 after."""
+    year = int(rng.integers(1950, 2013))
+    mm, dd, sex = rng.integers(1, 13), rng.integers(1, 29), rng.integers(1, 3)
+    g = sex + (2 if year >= 2000 else 0)
+    return f"{year % 100:02d}{mm:02d}{dd:02d}-{g}{rng.integers(0, 1_000_000):06d}"
 
 
 def make_comment(
@@ -40,9 +48,10 @@ def make_comment(
     u = rng.random()
     if u < 0.55:
         return None
-    if u < 0.85:
+    if u < 0.90:
         return HARMLESS[int(rng.integers(0, len(HARMLESS)))]
-    template = WITH_IDENTIFIER[int(rng.integers(0, len(WITH_IDENTIFIER)))]
+    templates = WITH_IDENTIFIER[_KINDS[int(rng.integers(0, len(_KINDS)))]]
+    template = templates[int(rng.integers(0, len(templates)))]
     return template.format(
         name=name, nickname=nickname, email=email, phone=_phone_variant(rng, phone), rrn=_rrn(rng)
     )

@@ -10,46 +10,33 @@ import pyarrow.compute as pc
 
 from sampledata.comments import make_comment
 from sampledata.identities import Population
+from sampledata.vocab import (
+    CAMPAIGNS,
+    CATEGORIES,
+    CATEGORY_WEIGHTS,
+    REFERRER_WEIGHTS,
+    REFERRERS,
+    SECTION_WEIGHTS,
+    SECTIONS,
+    SURVEYS,
+)
 
-SECTIONS = (
-    "politics",
-    "economy",
-    "society",
-    "north_korea",
-    "world",
-    "sports",
-    "culture",
-    "opinion",
-    "shopping",
-)
-SECTION_WEIGHTS = np.array([16, 15, 12, 14, 10, 13, 8, 6, 6])
-REFERRERS = (
-    None, "https://search.naver.com/search.naver?where=news&query=%EB%B6%81%ED%95%9C",
-    "https://www.google.com/search?q=nk+times", "https://m.facebook.com/story.php?id=1",
-    "https://www.daum.net/", "https://news.naver.com/main/read.naver?oid=1#comment",
-)  # fmt: skip
-REFERRER_WEIGHTS = np.array([35, 25, 15, 8, 10, 7])
-CATEGORIES = ("books", "electronics", "fashion", "food", "health", "home", "travel", "tickets")
-CATEGORY_WEIGHTS = np.array([18, 12, 15, 20, 10, 10, 7, 8])
-SURVEYS = {
-    "s2026_11_reader": ("a", "b", "c", "d", "e"),
-    "s2026_11_app": ("yes", "no"),
-    "ev_2026_fall_quiz": ("1", "2", "3", "4"),
-}
-CAMPAIGNS = (
-    "c_fall_books",
-    "c_winter_travel",
-    "c_health_week",
-    "c_electronics_sale",
-    "c_culture_pass",
-)
+# Rows per generated chunk: bounds memory at any size (a 2M-row visits chunk is ~1 GB).
 CHUNK = 2_000_000
 
 
-def _times(rng: np.random.Generator, day: dt.date, n: int) -> pa.Array:
+def _times(rng: np.random.Generator, day: dt.date, n: int) -> np.ndarray:
     start = np.datetime64(dt.datetime.combine(day, dt.time()), "s")
     seconds = np.sort(rng.integers(0, 86400, n)).astype("timedelta64[s]")
-    return pa.array((start + seconds).astype("datetime64[us]"), pa.timestamp("us"))
+    return (start + seconds).astype("datetime64[us]")
+
+
+def _before_requests(pop: Population, owner: np.ndarray, table: pa.Table) -> pa.Table:
+    """A member who asked for deletion has no event after the request (owner -1: no member)."""
+    limit = pop.requested_at[np.maximum(owner, 0)]
+    ts = table.column("ts").to_numpy().astype("datetime64[us]")
+    keep = (owner < 0) | (ts <= limit)
+    return table if keep.all() else table.filter(pa.array(keep))
 
 
 def _pick_cookies(rng: np.random.Generator, pop: Population, members: int, n: int) -> np.ndarray:
@@ -90,11 +77,11 @@ def visits(
         pc.binary_join_element_wise("&email=", email, ""),
         pa.array(tail, pa.string()),
     )
-    return pa.table(
+    table = pa.table(
         {
             "cookie_id": pc.take(pop.cookie_ids, pa.array(cookies)),
             "member_id": member,
-            "ts": _times(rng, day, n),
+            "ts": pa.array(_times(rng, day, n), pa.timestamp("us")),
             "section": section,
             "url": pc.binary_join_element_wise(url, extra, ""),
             "referrer": pc.take(
@@ -105,6 +92,7 @@ def visits(
             "user_agent": pc.take(pop.cookie_agents, pa.array(cookies)),
         }
     )
+    return _before_requests(pop, owner, table)
 
 
 def _ids(prefix: str, start: int, n: int) -> pa.Array:
@@ -116,11 +104,11 @@ def orders(
 ) -> pa.Table:
     who = rng.integers(0, members, n)
     amount = np.maximum(1000, np.round(rng.lognormal(10.3, 0.9, n), -2)).astype(np.int64)
-    return pa.table(
+    table = pa.table(
         {
             "order_id": _ids("o", first_id, n),
             "member_id": pc.take(pop.member_ids, pa.array(who)),
-            "ts": _times(rng, day, n),
+            "ts": pa.array(_times(rng, day, n), pa.timestamp("us")),
             "category": pc.take(
                 pa.array(CATEGORIES),
                 rng.choice(len(CATEGORIES), n, p=CATEGORY_WEIGHTS / CATEGORY_WEIGHTS.sum()),
@@ -128,6 +116,7 @@ def orders(
             "amount_krw": pa.array(amount),
         }
     )
+    return _before_requests(pop, who, table)
 
 
 def survey_responses(
@@ -140,29 +129,31 @@ def survey_responses(
     fields = [pop.names, pop.nicknames, pop.emails, pop.phones]
     values = [pc.take(f, pa.array(who)).to_pylist() for f in fields]
     comments = [make_comment(rng, *v) for v in zip(*values, strict=True)]
-    return pa.table(
+    table = pa.table(
         {
             "response_id": _ids("r", first_id, n),
             "survey_id": pa.array(survey, pa.string()),
             "member_id": pc.take(pop.member_ids, pa.array(who)),
-            "ts": _times(rng, day, n),
+            "ts": pa.array(_times(rng, day, n), pa.timestamp("us")),
             "choice": pa.array(choice, pa.string()),
             "comment": pa.array(comments, pa.string()),
         }
     )
+    return _before_requests(pop, who, table)
 
 
 def ad_events(
     rng: np.random.Generator, pop: Population, members: int, day: dt.date, n: int, first_id: int
 ) -> pa.Table:
     cookies = _pick_cookies(rng, pop, members, n)
-    return pa.table(
+    table = pa.table(
         {
             "event_id": _ids("e", first_id, n),
             "campaign_id": pc.take(pa.array(CAMPAIGNS), rng.integers(0, len(CAMPAIGNS), n)),
             "cookie_id": pc.take(pop.cookie_ids, pa.array(cookies)),
             "member_id": _member_of(pop, cookies),
-            "ts": _times(rng, day, n),
+            "ts": pa.array(_times(rng, day, n), pa.timestamp("us")),
             "kind": pa.array(np.where(rng.random(n) < 0.035, "click", "impression"), pa.string()),
         }
     )
+    return _before_requests(pop, pop.cookie_member[cookies], table)

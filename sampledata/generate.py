@@ -12,7 +12,8 @@ import pyarrow as pa
 
 from sampledata import events
 from sampledata.broken import bad_count, plant
-from sampledata.identities import make_population
+from sampledata.deletions import with_requests
+from sampledata.identities import Population, make_population
 from sampledata.members import COLUMNS as MEMBER_COLUMNS
 from sampledata.members import MEMBER_BAD_KINDS, member_rows, older_versions
 from sampledata.writer import TableWriter
@@ -92,10 +93,12 @@ def generate(
     m.writer.parquet(broken.typed)
     m.writer.csv(broken.text_rows, stem="broken")
 
+    pop, requests = with_requests(rng, pop, members, first, end)
     for name, (key, kinds, columns) in EVENT_TABLES.items():
         tables[name] = _Table(data_root, name, columns, key, kinds, bad_share)
-    per_day = {"visits": visits_per_day or members, "orders": max(1, members // 100),
-               "survey_responses": max(1, members // 50), "ad_events": max(1, (visits_per_day or members) // 2)}  # fmt: skip
+    daily_visits = visits_per_day or members
+    per_day = {"visits": daily_visits, "orders": max(1, members // 100),
+               "survey_responses": max(1, members // 20), "ad_events": max(1, daily_visits // 2)}  # fmt: skip
     next_id = Counter[str]()
     for d in range(days):
         day = first + dt.timedelta(days=d)
@@ -108,9 +111,7 @@ def generate(
 
     deletions = _Table(data_root, "deletion_requests", ["member_id", "requested_at"], "member_id",
                        ["missing_key", "unparseable_timestamp"], bad_share)  # fmt: skip
-    deletions.write(
-        rng, _deletion_requests(rng, pop, members, first, end), time_column="requested_at", csv=True
-    )
+    deletions.write(rng, requests, time_column="requested_at", csv=True)
     tables["deletion_requests"] = deletions
     return GenerationSummary(
         data_root=data_root,
@@ -122,8 +123,14 @@ def generate(
 
 
 def _event_chunk(
-    rng: np.random.Generator, pop, members: int, name: str, day: dt.date, n: int, first_id: int
-) -> pa.Table:  # type: ignore[no-untyped-def]
+    rng: np.random.Generator,
+    pop: Population,
+    members: int,
+    name: str,
+    day: dt.date,
+    n: int,
+    first_id: int,
+) -> pa.Table:
     if name == "visits":
         return events.visits(rng, pop, members, day, n)
     maker = {
@@ -132,21 +139,3 @@ def _event_chunk(
         "ad_events": events.ad_events,
     }[name]
     return maker(rng, pop, members, day, n, first_id)
-
-
-def _deletion_requests(
-    rng: np.random.Generator, pop, members: int, first: dt.date, end: dt.date
-) -> pa.Table:  # type: ignore[no-untyped-def]
-    n = max(10, members // 200)
-    who = rng.choice(members, n, replace=False)
-    start = np.datetime64(dt.datetime.combine(first, dt.time()), "s")
-    span = int(
-        (np.datetime64(dt.datetime.combine(end, dt.time(23, 59)), "s") - start).astype(np.int64)
-    )
-    when = (start + rng.integers(0, span, n).astype("timedelta64[s]")).astype("datetime64[us]")
-    return pa.table(
-        {
-            "member_id": pop.member_ids.take(pa.array(who)),
-            "requested_at": pa.array(when, pa.timestamp("us")),
-        }
-    )

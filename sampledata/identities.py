@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +47,8 @@ class Population:
     cookie_ips: pa.Array
     cookie_agents: pa.Array
     female: np.ndarray
+    # When each member asked for deletion (datetime64[us]); the far future for most members.
+    requested_at: np.ndarray = field(default_factory=lambda: np.array([], "datetime64[us]"))
 
     @property
     def size(self) -> int:
@@ -74,7 +76,9 @@ def _names(rng: np.random.Generator, n: int, female: np.ndarray) -> pa.Array:
     first_f = _weighted(rng, KoreanNames.first_names_female, n)
     first_m = _weighted(rng, KoreanNames.first_names_male, n)
     korean = np.char.add(last, np.where(female, first_f, first_m))
-    en_first = np.array(list(EnglishNames.first_names_female))[rng.integers(0, 300, n)]
+    en_f = np.array(list(EnglishNames.first_names_female))[rng.integers(0, 300, n)]
+    en_m = np.array(list(EnglishNames.first_names_male))[rng.integers(0, 300, n)]
+    en_first = np.where(female, en_f, en_m)
     en_last = np.array(list(EnglishNames.last_names))[rng.integers(0, 300, n)]
     latin = np.char.add(np.char.add(en_first, " "), en_last)
     return pa.array(np.where(rng.random(n) < 0.15, latin, korean), pa.string())
@@ -83,9 +87,8 @@ def _names(rng: np.random.Generator, n: int, female: np.ndarray) -> pa.Array:
 def make_population(rng: np.random.Generator, members: int) -> Population:
     idx = np.arange(members)
     female = rng.random(members) < 0.5
-    member_ids = pa.array(
-        [f"u{(i * 7919) % 100_000_007 + 10_000_000:08d}" for i in idx], pa.string()
-    )
+    # i * 7919 mod 9e7 is a bijection (7919 is prime to 9e7): unique ids, always "u" + 8 digits
+    member_ids = pa.array([f"u{(i * 7919) % 90_000_000 + 10_000_000}" for i in idx], pa.string())
     words = np.array(EnglishWords.word_list)[rng.integers(0, len(EnglishWords.word_list), members)]
     handle = [f"{w}{(i * 104_729) % 1_000_003}" for w, i in zip(words, idx, strict=True)]
     domains = np.array(DOMAINS)[rng.integers(0, len(DOMAINS), members)]
@@ -121,7 +124,7 @@ def birth_dates(rng: np.random.Generator, n: int, run_date: dt.date) -> np.ndarr
     ages = np.where(rng.random(n) < 0.03, rng.integers(8, 14, n), rng.integers(14, 86, n))
     days_into_year = rng.integers(0, 365, n)
     base = np.datetime64(run_date, "D")
-    births = (
+    births: np.ndarray = (
         base - (ages * 365.25).astype("timedelta64[D]") - days_into_year.astype("timedelta64[D]")
     )
     edges = [years_before(run_date, a) + dt.timedelta(days=d) for a in (14, 20, 30) for d in (0, 1)]

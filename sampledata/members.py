@@ -34,7 +34,9 @@ def member_rows(
     under_14 = births > np.datetime64(years_before(run_date, 14), "D")
     start = np.datetime64(dt.datetime.combine(first_day, dt.time()), "s")
     signup = start - rng.integers(30 * 86400, 3000 * 86400, n).astype("timedelta64[s]")
-    updated = signup + (rng.random(n) * (start - signup).astype(np.int64)).astype("timedelta64[s]")
+    # At least a day after signup, so every older version below sorts strictly before it.
+    span = (start - signup).astype(np.int64) - 86400
+    updated = signup + (86400 + rng.random(n) * span).astype("timedelta64[s]")
     gender = np.where(pop.female, "F", "M").astype(object)
     gender[rng.random(n) < 0.05] = None
     region = np.array(REGIONS, dtype=object)[
@@ -65,17 +67,28 @@ def member_rows(
 
 
 def older_versions(rng: np.random.Generator, rows: pa.Table, share: float = 0.03) -> pa.Table:
-    """Earlier rows of ~`share` of members with other region and consent: they must lose."""
-    picked = np.flatnonzero(rng.random(rows.num_rows) < share)
-    older = rows.take(pa.array(picked))
-    back = rng.integers(10 * 86400, 300 * 86400, len(picked)).astype("timedelta64[s]")
-    updated = older.column("updated_at").to_numpy().astype("datetime64[s]") - back
-    region = np.array(REGIONS, dtype=object)[rng.integers(0, len(REGIONS), len(picked))]
-    older = older.set_column(
-        older.schema.get_field_index("updated_at"), "updated_at", _seconds(updated)
-    )
-    older = older.set_column(
-        older.schema.get_field_index("region"), "region", pa.array(region, pa.string())
-    )
-    flipped = pc.invert(older.column("consent_ads"))
-    return older.set_column(older.schema.get_field_index("consent_ads"), "consent_ads", flipped)
+    """Earlier rows of ~`share` of members (a third of them twice) with other region and consent.
+
+    They are valid rows that must lose to the newest `updated_at`; each falls between signup and
+    the row it precedes, so no member is updated before signing up.
+    """
+    older = _older(rng, rows.take(pa.array(np.flatnonzero(rng.random(rows.num_rows) < share))))
+    oldest = _older(rng, older.take(pa.array(np.flatnonzero(rng.random(older.num_rows) < 0.35))))
+    return pa.concat_tables([older, oldest])
+
+
+def _older(rng: np.random.Generator, rows: pa.Table) -> pa.Table:
+    n = rows.num_rows
+    newer = rows.column("updated_at").to_numpy().astype("datetime64[s]")
+    signup = rows.column("signup_at").to_numpy().astype("datetime64[s]")
+    gap = (newer - signup).astype(np.int64)
+    updated = signup + (gap * rng.uniform(0.1, 0.9, n)).astype("timedelta64[s]")
+    region = np.array(REGIONS, dtype=object)[rng.integers(0, len(REGIONS), n)]
+    changed = {
+        "updated_at": _seconds(updated),
+        "region": pa.array(region, pa.string()),
+        "consent_ads": pc.invert(rows.column("consent_ads")),
+    }
+    for name, values in changed.items():
+        rows = rows.set_column(rows.schema.get_field_index(name), name, values)
+    return rows

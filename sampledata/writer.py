@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
@@ -49,6 +50,6 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if hasattr(value, "strftime") and hasattr(value, "hour"):
-        return value.strftime("%Y-%m-%d %H:%M:%S")  # type: ignore[union-attr]
-    return str(value)
+    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)  # dates print as YYYY-MM-DD
