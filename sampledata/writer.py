@@ -17,6 +17,8 @@ class TableWriter:
     def __init__(self, root: Path, table: str, columns: list[str]) -> None:
         self.folder = root / "raw" / table
         self.folder.mkdir(parents=True, exist_ok=True)
+        for folder in (root, root / "raw"):  # synthetic, but shaped like real identifiers
+            folder.chmod(0o700)
         self.columns = columns
         self.counters: dict[str, int] = defaultdict(int)
         self.files: list[Path] = []
