@@ -8,10 +8,10 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import duck
 from pipelines.constants import WAREHOUSE
-from pipelines.duck import columns, scalar, temp_table
+from pipelines.duck import columns, count, scalar, temp_table
 from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import PERSON_TABLES
-from pipelines.loading import load_table, stage_pseudonym_map
+from pipelines.loading import load_table, stage_erasure, stage_pseudonym_map
 from pipelines.resources import Policy, PseudonymKey, Quarantine, RawSource
 from pipelines.run_config import WarehouseRunConfig
 from pipelines.storage import make_private, rewrite_database, write_parquet
@@ -98,10 +98,11 @@ def member_erasure(
             None,
             store=False,
         )
+        stage_erasure(conn, raw_source)  # with the cookies they used
         stage_erased_pseudonyms(conn, key)
         removed = erase_warehouse(conn)
         purged = purge_quarantine(conn, quarantine)
-        members = int(conn.execute("SELECT count(*) FROM erased_ids").fetchall()[0][0])
+        members = count(conn, "SELECT * FROM erased_ids")
     rewrite_database(Path(warehouse.database))
     make_private(Path(warehouse.database))
     result = table_result(context, DELETION_REQUESTS, load)

@@ -138,7 +138,7 @@ def load_table(
     store: bool = True,
 ) -> TableLoad:
     """Validate, quarantine, erase and (when `store`) write one table; returns its counts."""
-    stage_erasure(conn, raw, cookies=spec.cookie_column is not None or not store)
+    stage_erasure(conn, raw, cookies=spec.cookie_column is not None)
     extras = stage_raw(conn, spec, raw, policy, scope, "scoped")
     is_erased = erasure.is_erased_row("erased_ids", "erased_cookies", spec.cookie_column)
     temp_table(
@@ -160,6 +160,7 @@ def load_table(
     reasons = dict(
         conn.sql("SELECT _reason, count(*) FROM rejected GROUP BY ALL ORDER BY 1").fetchall()
     )
+    quarantine_kept = _write_quarantine(conn, spec, quarantine, scope)
     examples = [
         f"{f} row {r}: {why}"
         for f, r, why in conn.sql(
@@ -173,7 +174,7 @@ def load_table(
         erased=count(conn, "SELECT * FROM checked WHERE _reason IS NULL AND _erased"),
         superseded=kept_rows - count(conn, f"SELECT * FROM {newest}"),  # noqa: S608
         written=written,
-        quarantine_kept=_write_quarantine(conn, spec, quarantine, scope),
+        quarantine_kept=quarantine_kept,
         quarantined_erased=count(conn, "SELECT * FROM rejected WHERE _erased"),
     )
     return TableLoad(counts, reasons, examples)
