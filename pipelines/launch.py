@@ -50,6 +50,9 @@ def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
     job = make_definitions(resources(str(root))).resolve_job_def(MAIN_JOB)
     result = job.execute_in_process(
         instance=dg.DagsterInstance.get(),
+        run_config={
+            "loggers": {"console": {"config": {"log_level": "INFO"}}}
+        },  # full log in the UI
         tags={
             "dagster/asset_partition_range_start": first.isoformat(),
             "dagster/asset_partition_range_end": last.isoformat(),
