@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from pipelines import paths
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             dagster,
             [dagster, "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", args.port],
         )
+    from dagster import BetaWarning  # the pinned Dagster calls BackfillPolicy beta: known, not news
+
+    warnings.filterwarnings("ignore", category=BetaWarning)
     from pipelines.launch import run_main_job  # after prepare(): Dagster reads DAGSTER_HOME
 
     return run_main_job(root, members=args.members, days=args.days, seed=args.seed)
