@@ -17,6 +17,9 @@ from transforms.contract import EVENT_TABLES
 from transforms.sources import raw_rows_sql
 from transforms.sql import literal, text
 
+# The console shows warnings and the summary; the UI keeps the full debug log of the run.
+CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
 
 def raw_is_empty(root: Path) -> bool:
     raw = paths.raw_dir(root)
@@ -50,9 +53,7 @@ def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
     job = make_definitions(resources(str(root))).resolve_job_def(MAIN_JOB)
     result = job.execute_in_process(
         instance=dg.DagsterInstance.get(),
-        run_config={
-            "loggers": {"console": {"config": {"log_level": "INFO"}}}
-        },  # full log in the UI
+        run_config=CONSOLE_AT_INFO,
         tags={
             "dagster/asset_partition_range_start": first.isoformat(),
             "dagster/asset_partition_range_end": last.isoformat(),
