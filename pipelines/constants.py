@@ -6,6 +6,7 @@ import dagster as dg
 
 INGEST = "ingest"
 WAREHOUSE = "warehouse"
+MARTS = "marts"
 
 # Event tables are daily-partitioned by event time (UTC); today is a partition too, so the main
 # job can place every row already present. Earlier rows are quarantined as out of range.

@@ -10,7 +10,16 @@ from pipelines import paths
 from pipelines.deletion import member_erasure
 from pipelines.ingest import RAW_TABLES
 from pipelines.jobs import daily_job, deletion_job, main_job
-from pipelines.resources import FileRawSource, Policy, PseudonymKey, Quarantine, warehouse_resource
+from pipelines.marts import MART_ASSETS, MART_CHECKS
+from pipelines.publish import marts_file_as_promised, published_marts
+from pipelines.resources import (
+    FileRawSource,
+    MartsStore,
+    Policy,
+    PseudonymKey,
+    Quarantine,
+    warehouse_resource,
+)
 from pipelines.schedules import daily_warehouse_schedule
 from pipelines.sensors import deletion_request_sensor
 from pipelines.warehouse import EVENT_ASSETS, members_pseudonymized
@@ -26,13 +35,21 @@ def resources(root: str | None = None) -> dict[str, object]:
         "quarantine": Quarantine(root=str(base)),
         "pseudonym_key": PseudonymKey(key=dg.EnvVar(paths.KEY_ENV)),
         "policy": Policy(),
+        "marts": MartsStore(root=str(base)),
     }
 
 
 def make_definitions(resource_defs: dict[str, object]) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*RAW_TABLES, members_pseudonymized, *EVENT_ASSETS, member_erasure],
-        asset_checks=WAREHOUSE_CHECKS,
+        assets=[
+            *RAW_TABLES,
+            members_pseudonymized,
+            *EVENT_ASSETS,
+            member_erasure,
+            *MART_ASSETS,
+            published_marts,
+        ],
+        asset_checks=[*WAREHOUSE_CHECKS, *MART_CHECKS, marts_file_as_promised],
         jobs=[main_job, daily_job, deletion_job],
         schedules=[daily_warehouse_schedule],
         sensors=[deletion_request_sensor],

@@ -9,6 +9,7 @@ DATA_ROOT_ENV = "PIPELINE_DATA"
 KEY_ENV = "PIPELINE_PSEUDONYM_KEY"
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
+PUBLISHED_FILE = 0o444  # analysts read it; nobody writes it in place
 
 
 def data_root() -> Path:
@@ -25,6 +26,16 @@ def quarantine_dir(root: Path) -> Path:
 
 def warehouse_path(root: Path) -> Path:
     return root / "warehouse.duckdb"
+
+
+def marts_path(root: Path) -> Path:
+    """What analysts open (aggregates only, read-only)."""
+    return root / "marts.duckdb"
+
+
+def marts_staging_path(root: Path) -> Path:
+    """Where marts are built and checked before publication (pipeline only)."""
+    return root / "marts_staging.duckdb"
 
 
 def dev_key_path(root: Path) -> Path:

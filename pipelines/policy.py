@@ -41,8 +41,16 @@ class PurposeConfig(_Strict):
     exclude_opt_out_research: bool
 
 
+ANALYST_MIN_K = 10  # the analysts' default; a policy may raise k, never lower it (P1)
+
+
+class MartsConfig(_Strict):
+    k: int = Field(default=ANALYST_MIN_K, ge=ANALYST_MIN_K, le=10_000)
+
+
 class PolicyConfig(_Strict):
     generalization: GeneralizationConfig = GeneralizationConfig()
+    marts: MartsConfig = MartsConfig()
     eligibility: dict[Purpose, PurposeConfig]
     unknown_columns: dict[str, dict[str, Classification]] = {}
 

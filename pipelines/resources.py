@@ -113,3 +113,23 @@ def warehouse_resource(root: Path) -> DuckDBResource:
     return DuckDBResource(
         database=str(paths.warehouse_path(root)), connection_config=DUCKDB_SETTINGS
     )
+
+
+class MartsStore(dg.ConfigurableResource):
+    """The analyst marts: built and checked in a private staging file, then published whole
+    into marts.duckdb (aggregates only, read-only for analysts)."""
+
+    root: str
+
+    @property
+    def staging(self) -> Path:
+        return paths.marts_staging_path(Path(self.root))
+
+    @property
+    def published(self) -> Path:
+        return paths.marts_path(Path(self.root))
+
+    def attach_staging(self, conn: duckdb.DuckDBPyConnection, *, read_only: bool) -> None:
+        """Attach the staging file as `staging` to a warehouse connection."""
+        mode = " (READ_ONLY)" if read_only else ""
+        conn.execute(f"ATTACH {literal(str(self.staging))} AS staging{mode}")

@@ -82,3 +82,23 @@ def raw_identifiers_sql(members: str, cookie_sources: list[tuple[str, str]]) -> 
     parts += [f"SELECT lower(trim(CAST({c} AS VARCHAR))) FROM {rel}" for rel, c in cookie_sources]  # noqa: S608
     union = " UNION ".join(parts)
     return f"SELECT DISTINCT value FROM ({union}) WHERE value IS NOT NULL AND length(value) >= 2"  # noqa: S608
+
+
+# Column names that say "identifier" (CONTRACT.md, P2): whole names, and words within names.
+IDENTIFIER_NAMES = frozenset(
+    {"member_id", "cookie_id", "order_id", "response_id", "event_id", "user_id", "ts", "url"}
+)
+IDENTIFIER_WORDS = frozenset(
+    {"email", "mail", "phone", "mobile", "tel", "nickname", "name", "password", "hash", "ip",
+     "agent", "birth", "birthday", "dob", "pseudonym", "cookie", "referrer", "comment", "address",
+     "rrn", "ssn", "passport", "license", "card", "account", "uid"}
+)  # fmt: skip
+
+
+def identifier_named_columns(names: list[str]) -> list[str]:
+    """The names in `names` that look like they hold an identifier."""
+    return [
+        n
+        for n in names
+        if n.lower() in IDENTIFIER_NAMES or set(n.lower().split("_")) & IDENTIFIER_WORDS
+    ]

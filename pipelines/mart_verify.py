@@ -1,0 +1,89 @@
+"""The four verdicts every mart must pass before analysts see it (predicates in transforms/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from pipelines.duck import columns, scalar, temp_table
+from transforms import mart_checks as mc
+from transforms.checks import identifier_named_columns
+from transforms.mart_spec import MartSpec
+
+K_THRESHOLD = "k_threshold_holds"
+UNRECOVERABLE = "no_suppressed_cell_recoverable"
+NO_IDENTIFIER_COLUMN = "no_identifier_column"
+PLAUSIBLE = "row_counts_plausible"
+
+DESCRIPTIONS = {
+    K_THRESHOLD: "Every published row, recounted from the warehouse, stands for at least k "
+    "distinct members (or cookies), and every shown measure's own count of people reaches k.",
+    UNRECOVERABLE: "No total an analyst can know (a total row here, or one another mart adds up "
+    "to) minus the published cells leaves 1 to k-1 people: a withheld cell cannot be recovered.",
+    NO_IDENTIFIER_COLUMN: "No column is named like an identifier (member, cookie, email, phone, "
+    "name, IP, user agent, birth date, URL, free text, pseudonym).",
+    PLAUSIBLE: "One row per key, no empty key, no negative count or sum, no more rows than the "
+    "data can give, and not empty when enough people contribute.",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    check: str
+    passed: bool
+    description: str
+    metadata: dict[str, int]
+
+
+def verify_mart(
+    conn: duckdb.DuckDBPyConnection, spec: MartSpec, k: int, table: str
+) -> list[Verdict]:
+    """Recount `table` (a published or staged mart) against the warehouse on `conn`."""
+    temp_table(conn, "_verify_contrib", spec.contributions)
+    small = int(scalar(conn, mc.k_violations_sql(spec, "_verify_contrib", table, k)))
+    residual = int(scalar(conn, mc.residual_violations_sql(spec, "_verify_contrib", table, k)))
+    catalog, _, name = table.rpartition(".")
+    names = list(_table_columns(conn, catalog, name))
+    flagged = identifier_named_columns(names)
+    row = conn.execute(mc.shape_sql(spec, "_verify_contrib", table)).fetchall()[0]
+    shape = mc.MartShape(*(int(v) for v in row))
+    problems = mc.plausibility_problems(shape, k)
+    return [
+        Verdict(
+            K_THRESHOLD, small == 0, f"{small} row(s) below k={k}", {"rows_below_k": small, "k": k}
+        ),
+        Verdict(
+            UNRECOVERABLE,
+            residual == 0,
+            f"{residual} known total(s) would reveal fewer than k={k} people",
+            {"revealing_totals": residual},
+        ),
+        Verdict(
+            NO_IDENTIFIER_COLUMN,
+            not flagged,
+            f"identifier-named columns: {flagged}" if flagged else f"{len(names)} columns clean",
+            {"columns": len(names), "identifier_named": len(flagged)},
+        ),
+        Verdict(
+            PLAUSIBLE,
+            not problems,
+            "; ".join(problems) or f"{shape.rows} rows from {shape.units} people",
+            {
+                "rows": shape.rows,
+                "units": shape.units,
+                "cell_bound": shape.cell_bound,
+                "largest_group": shape.largest_group,
+            },
+        ),
+    ]
+
+
+def _table_columns(conn: duckdb.DuckDBPyConnection, catalog: str, name: str) -> dict[str, str]:
+    if not catalog:
+        return columns(conn, name)
+    q = (
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = ? AND table_name = ?"
+    )
+    return dict(conn.execute(q, [catalog, name]).fetchall())

@@ -1,0 +1,139 @@
+"""k-threshold (P1): every published cell stands for at least k distinct units, and no withheld
+cell can be recovered by subtracting published cells from a total an analyst can know.
+
+Building a mart (driven by `pipelines/mart_build.py`): group the contributions into cells, merge
+cells below k into their roll-up cell, withhold what is still below k, then withhold more cells
+(smallest first) until every known total minus the published cells is 0 or at least k units.
+The predicates at the end recount everything from the contributions and the published rows
+alone, so a check built on them catches a mistake in the building steps.
+"""
+
+from __future__ import annotations
+
+from transforms.mart_spec import Margin, MartSpec
+from transforms.sql import literal
+
+ROLLED = "_rolled"  # the roll-up dimension's value after small cells are merged
+
+
+def join_on(a: str, b: str, dims: tuple[str, ...] | list[str]) -> str:
+    return " AND ".join(f"{a}.{d} = {b}.{d}" for d in dims) or "TRUE"
+
+
+def _cols(alias: str, dims: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(f"{alias}.{d}" for d in dims)
+
+
+def _keys(spec: MartSpec) -> list[str]:
+    """Cell key expressions over rolled contributions, one per dimension."""
+    r = spec.rollup.dimension if spec.rollup else None
+    return [f"{ROLLED} AS {d}" if d == r else d for d in spec.dimension_names]
+
+
+def small_cells_sql(spec: MartSpec, contributions: str, k: int) -> str:
+    dims = ", ".join(spec.dimension_names)
+    return (
+        f"SELECT {dims} FROM {contributions} GROUP BY {dims} "  # noqa: S608
+        f"HAVING count(DISTINCT unit) < {int(k)}"
+    )
+
+
+def rolled_sql(spec: MartSpec, contributions: str, merged: str, *, complement: bool) -> str:
+    """Contributions with `_rolled`: the roll-up label for cells listed in `merged`, or (with
+    `complement`) for every cell *not* listed there; otherwise the dimension's own value."""
+    if spec.rollup is None:
+        raise ValueError(f"{spec.name} has no roll-up")
+    r, label = spec.rollup.dimension, literal(spec.rollup.label)
+    dims = spec.dimension_names
+    hit = "m._hit IS NULL" if complement else "m._hit"
+    return (
+        f"SELECT c.*, CASE WHEN {hit} THEN {label} ELSE c.{r} END AS {ROLLED} "  # noqa: S608
+        f"FROM {contributions} c LEFT JOIN (SELECT DISTINCT {', '.join(dims)}, TRUE AS _hit "
+        f"FROM {merged}) m ON {join_on('c', 'm', dims)}"
+    )
+
+
+def _measures(spec: MartSpec) -> str:
+    return ", ".join(f"{m.sql} AS {m.name}" for m in spec.measures)
+
+
+def cells_sql(spec: MartSpec, rolled: str) -> str:
+    """Every cell (after roll-up) with all its measures, before any suppression."""
+    keys = _keys(spec) if spec.rollup else list(spec.dimension_names)
+    group = ", ".join(k.split(" AS ")[0] for k in keys)
+    return f"SELECT {', '.join(keys)}, {_measures(spec)} FROM {rolled} GROUP BY {group}"  # noqa: S608
+
+
+def published_cells_sql(spec: MartSpec, cells: str, withheld: str, k: int) -> str:
+    dims = spec.dimension_names
+    return (
+        f"SELECT c.* FROM {cells} c LEFT JOIN (SELECT *, TRUE AS _w FROM {withheld}) w "  # noqa: S608
+        f"ON {join_on('c', 'w', dims)} WHERE w._w IS NULL AND c.{spec.support} >= {int(k)}"
+    )
+
+
+def _margin_totals(margin: Margin, contributions: str, k: int) -> str:
+    g = ", ".join(margin.group)
+    return (
+        f"SELECT {g} FROM {contributions} GROUP BY {g} "  # noqa: S608
+        f"HAVING count(DISTINCT unit) >= {int(k)}"
+    )
+
+
+def residuals_sql(spec: MartSpec, margin: Margin, rolled: str, published: str, k: int) -> str:
+    """Groups of a known total whose contributions outside the published cells stand for 1 to
+    k-1 units: subtracting would reveal them. Only totals of at least k units are known."""
+    dims, g = spec.dimension_names, margin.group
+    r = spec.rollup.dimension if spec.rollup else None
+    on = " AND ".join(f"r.{ROLLED if d == r else d} = p.{d}" for d in dims)
+    uncovered = (
+        f"SELECT r.* FROM {rolled} r LEFT JOIN (SELECT DISTINCT {', '.join(dims)}, TRUE AS _p "  # noqa: S608
+        f"FROM {published}) p ON {on} WHERE p._p IS NULL"
+    )
+    # A total over fewer than k units is never published (here or in another mart).
+    known = f" JOIN ({_margin_totals(margin, rolled, k)}) t ON {join_on('u', 't', g)}"
+    return (
+        f"SELECT {_cols('u', g)}, count(DISTINCT u.unit) AS residual FROM ({uncovered}) u{known} "  # noqa: S608
+        f"GROUP BY {_cols('u', g)} HAVING count(DISTINCT u.unit) BETWEEN 1 AND {int(k) - 1}"
+    )
+
+
+def withhold_next_sql(spec: MartSpec, margin: Margin, published: str, residuals: str) -> str:
+    """In each group of `residuals`, the published cell with the fewest units (then by key)."""
+    dims, g = spec.dimension_names, margin.group
+    order = ", ".join([f"p.{spec.support}", *(f"p.{d}" for d in dims)])
+    return (
+        f"SELECT {', '.join(dims)} FROM (SELECT {_cols('p', dims)}, row_number() OVER "  # noqa: S608
+        f"(PARTITION BY {_cols('p', g)} ORDER BY {order}) AS _rank FROM {published} p "
+        f"JOIN {residuals} r ON {join_on('p', 'r', g)}) WHERE _rank = 1"
+    )
+
+
+def _shown(spec: MartSpec, k: int) -> str:
+    """Measure columns, each NULL where its own support is below k."""
+    return ", ".join(
+        f"CASE WHEN {m.support} >= {int(k)} THEN {m.name} END AS {m.name}" if m.support else m.name
+        for m in spec.measures
+    )
+
+
+def margin_rows_sql(spec: MartSpec, margin: Margin, contributions: str, k: int) -> str:
+    """Published total rows: the margin's groups, `row_label` in the remaining dimension."""
+    label_dim, g = spec.margin_dimension(margin), ", ".join(margin.group)
+    label = literal(margin.row_label or "")
+    keys = [f"{label} AS {d}" if d == label_dim else d for d in spec.dimension_names]
+    names = ", ".join(m.name for m in spec.measures)
+    inner = f"SELECT {g}, {_measures(spec)} FROM {contributions} GROUP BY {g}"  # noqa: S608
+    return (
+        f"SELECT {', '.join(keys)}, {names} FROM ({inner}) "  # noqa: S608
+        f"WHERE {spec.support} >= {int(k)}"
+    )
+
+
+def mart_sql(spec: MartSpec, published: str, contributions: str, k: int) -> str:
+    """The mart as analysts get it: published cells, then published total rows, in key order."""
+    dims = ", ".join(spec.dimension_names)
+    parts = [f"SELECT {dims}, {', '.join(m.name for m in spec.measures)} FROM {published}"]  # noqa: S608
+    parts += [margin_rows_sql(spec, m, contributions, k) for m in spec.margins if m.row_label]
+    union = " UNION ALL ".join(parts)
+    return f"SELECT {dims}, {_shown(spec, k)} FROM ({union}) ORDER BY {dims}"  # noqa: S608
