@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PIPELINE_DATA ?= $(CURDIR)/data
 export PIPELINE_DATA := $(abspath $(PIPELINE_DATA))
 
-.PHONY: run test ui lint validate clean
+.PHONY: run test ui lint validate docs clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ validate: $(BIN)/.installed
 
 test: lint validate
 	$(BIN)/python -m pytest
+
+# Regenerate docs/marts.md (the analysts' data dictionary) from the mart asset definitions.
+docs: $(BIN)/.installed
+	$(BIN)/python -m pipelines.marts_docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -76,6 +76,7 @@ def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
             n = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
             lines.append(f"    {table:<18} {n:>12,} rows")
         conn.close()
+    lines += marts_summary(paths.marts_path(root))
     quarantined = sorted(paths.quarantine_dir(root).glob("*/*.parquet"))
     lines += [
         f"  quarantine: {paths.quarantine_dir(root)} ({len(quarantined)} files)",
@@ -84,3 +85,15 @@ def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
     lines += [f"  FAILED CHECK {c.asset_key.to_user_string()}:{c.check_name}" for c in failed]
     return "\n".join(lines)
+
+
+def marts_summary(marts: Path) -> list[str]:
+    if not marts.exists():
+        return [f"  marts:      {marts} (not published)"]
+    lines = [f"  marts:      {marts} (read-only: .venv/bin/duckdb -readonly {marts})"]
+    conn = duckdb.connect(str(marts), read_only=True)
+    for table in tables(conn):
+        n = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+        lines.append(f"    {table:<26} {n:>4,} rows")
+    conn.close()
+    return lines

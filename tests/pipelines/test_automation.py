@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import dagster as dg
+import pytest
 
-from pipelines.constants import DAILY_JOB, DELETION_JOB, WAREHOUSE
+from pipelines.constants import DAILY_JOB, DELETION_JOB, MARTS, WAREHOUSE
 from pipelines.definitions import defs
+from pipelines.marts_docs import DOC_PATH, render
 from pipelines.resources import FileRawSource
 from pipelines.schedules import daily_warehouse_schedule
 from pipelines.sensors import deletion_request_sensor
@@ -52,15 +54,16 @@ def test_deletion_sensor_fires_once_per_change(root) -> None:
     assert deletion_request_sensor.job_name == DELETION_JOB
 
 
-def test_every_warehouse_asset_has_a_blocking_check() -> None:
+@pytest.mark.parametrize(("group", "size"), [(WAREHOUSE, 6), (MARTS, 7)])
+def test_every_warehouse_and_mart_asset_has_a_blocking_check(group, size) -> None:
     graph = defs.resolve_asset_graph()
-    warehouse = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == WAREHOUSE]
+    keys = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == group]
     specs = [
         s for a in defs.assets or [] if isinstance(a, dg.AssetsDefinition) for s in a.check_specs
     ]
     specs += [s for c in defs.asset_checks or [] for s in c.check_specs]  # type: ignore[union-attr]
-    assert len(warehouse) == 6
-    for key in warehouse:
+    assert len(keys) == size
+    for key in keys:
         assert any(s.blocking and s.asset_key == key for s in specs), (
             f"{key.to_user_string()} has no blocking check"
         )
@@ -71,3 +74,9 @@ def test_jobs_schedules_and_sensors_resolve() -> None:
         assert defs.resolve_job_def(name)
     assert defs.resolve_schedule_def("daily_warehouse_schedule")
     assert defs.resolve_sensor_def("deletion_request_sensor")
+
+
+def test_the_marts_data_dictionary_is_generated_from_the_definitions() -> None:
+    assert DOC_PATH.read_text(encoding="utf-8") == render(defs), (
+        "docs/marts.md is out of date: run `.venv/bin/python -m pipelines.marts_docs`"
+    )

@@ -19,6 +19,7 @@ def write(tmp_path: Path, change) -> Path:
 def test_shipped_policy_loads() -> None:
     policy = load_policy()
     assert policy.generalization.age_band_widths == (10, 5)
+    assert policy.marts.k == 10
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,7 @@ def test_shipped_policy_loads() -> None:
         (lambda d: d.update(unknown_columns={"nope": {"x": "safe"}}), "not in the contract"),
         (lambda d: d.update(unknown_columns={"members": {"x": "public"}}), "unknown_columns"),
         (lambda d: d.update(extra_setting=1), "extra_setting"),
+        (lambda d: d["marts"].update(k=9), "marts.k"),
     ],
 )
 def test_settings_that_loosen_a_promise_or_make_no_sense_are_refused(
@@ -56,6 +58,7 @@ def test_tightening_is_allowed(tmp_path) -> None:
         write(tmp_path, lambda d: d["eligibility"]["analytics"].update(require_consent_ads=True))
     )
     assert policy.eligibility["analytics"].require_consent_ads
+    assert load_policy(write(tmp_path, lambda d: d["marts"].update(k=25))).marts.k == 25
 
 
 def test_missing_file_is_a_clear_error(tmp_path) -> None:

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 
 from tests.transforms.conftest import one
-from transforms.eligibility import Purpose, PurposeRule, eligibility_columns, may_count
+from transforms.eligibility import (
+    Purpose,
+    PurposeRule,
+    cookie_owners_sql,
+    counted_events_sql,
+    eligibility_columns,
+    may_count,
+)
 
 RULES = {
     Purpose.ADS: PurposeRule(require_consent_ads=True, exclude_opt_out_research=False),
@@ -51,4 +58,37 @@ def test_one_column_per_purpose() -> None:
         "may_count_ads",
         "may_count_research",
         "may_count_analytics",
+    ]
+
+
+def counted(conn, purpose: Purpose) -> list[tuple[str, str]]:
+    """(event id, unit) of the events that count, on a tiny warehouse."""
+    conn.execute(
+        "CREATE OR REPLACE TABLE members AS SELECT * FROM (VALUES "
+        "('ok', '20s', 'F', 'Seoul', TRUE, TRUE), ('no', '20s', 'F', 'Seoul', FALSE, FALSE)) "
+        "t(member_pseudonym, age_band, gender, region, may_count_ads, may_count_analytics)"
+    )
+    conn.execute(
+        "CREATE OR REPLACE TABLE visits AS SELECT * FROM (VALUES "
+        "('e1', 'ok', 'c_ok'), ('e2', NULL, 'c_ok'), ('e3', 'no', 'c_no'), ('e4', NULL, 'c_no'), "
+        "('e5', NULL, 'c_anon'), ('e6', 'gone', 'c_gone'), ('e7', NULL, 'c_shared'), "
+        "('e8', 'ok', 'c_shared'), ('e9', 'no', 'c_shared')) "
+        "t(event_id, member_pseudonym, cookie_pseudonym)"
+    )
+    owners = f"({cookie_owners_sql(purpose, 'members', ('visits',))})"
+    sql = counted_events_sql("visits", purpose, "members", owners)
+    return sorted(conn.execute(f"SELECT event_id, unit FROM ({sql})").fetchall())
+
+
+@pytest.mark.parametrize("purpose", [Purpose.ADS, Purpose.ANALYTICS])
+def test_logged_out_events_count_as_the_cookies_member_or_not_at_all(conn, purpose) -> None:
+    # e2: logged out on an eligible member's cookie -> that member; e4: logged out on the cookie
+    # of a member who may not count -> dropped, never "non-member"; e5: a true non-member;
+    # e6: a member the warehouse does not know -> dropped; e7: a cookie shared with a member
+    # who may not count -> dropped; e8: logged in -> counts as themself.
+    assert counted(conn, purpose) == [
+        ("e1", "m:ok"),
+        ("e2", "m:ok"),
+        ("e5", "c:c_anon"),
+        ("e8", "m:ok"),
     ]

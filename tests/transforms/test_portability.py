@@ -8,10 +8,11 @@ import pytest
 import sqlglot
 from sqlglot.errors import ErrorLevel
 
-from transforms import erasure
+from transforms import erasure, mart_checks, thresholding
 from transforms.checks import identifier_hits_sql, raw_identifiers_sql
 from transforms.contract import EVENT_TABLES, TABLES
 from transforms.eligibility import Purpose, PurposeRule
+from transforms.mart_catalog import MARTS
 from transforms.person_tables import (
     Generalization,
     events_sql,
@@ -46,6 +47,25 @@ def built_sql() -> dict[str, str]:
     )
     out["identifiers"] = raw_identifiers_sql("m", [("v", "ip")])
     out["hits"] = identifier_hits_sql("ids", "visits", "url_path")
+    for spec in MARTS:
+        out.update({f"{spec.name}:{k}": v for k, v in mart_sql(spec).items()})
+    return out
+
+
+def mart_sql(spec) -> dict[str, str]:
+    """Every statement that builds and checks one mart."""
+    out = {"contributions": spec.contributions, "cells": thresholding.cells_sql(spec, "r")}
+    if spec.rollup:
+        out["small"] = thresholding.small_cells_sql(spec, "c", 10)
+        out["rolled"] = thresholding.rolled_sql(spec, "c", "s", complement=False)
+    out["published"] = thresholding.published_cells_sql(spec, "cells", "w", 10)
+    for i, margin in enumerate(spec.margins):
+        out[f"residuals{i}"] = thresholding.residuals_sql(spec, margin, "r", "p", 10)
+        out[f"withhold{i}"] = thresholding.withhold_next_sql(spec, margin, "p", "res")
+    out["mart"] = thresholding.mart_sql(spec, "p", "c", 10)
+    out["k_check"] = mart_checks.k_violations_sql(spec, "c", "m", 10)
+    out["residual_check"] = mart_checks.residual_violations_sql(spec, "c", "m", 10)
+    out["shape"] = mart_checks.shape_sql(spec, "c", "m")
     return out
 
 
