@@ -46,7 +46,10 @@ def ensure_key(root: Path) -> None:
 
 def prepare(root: Path) -> None:
     """Data root, Dagster home with the repo's dagster.yaml, and the key in the environment."""
-    paths.private_dir(root)
+    paths.data_root_dir(root)
+    if paths.raw_dir(root).is_dir():  # the site's export may arrive open to all: close it
+        for folder in [paths.raw_dir(root), *paths.raw_dir(root).glob("*/")]:
+            folder.chmod(paths.PRIVATE_DIR)
     os.environ[paths.DATA_ROOT_ENV] = str(root)
     home = paths.private_dir(paths.dagster_home(root))
     shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")

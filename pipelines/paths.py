@@ -10,6 +10,7 @@ KEY_ENV = "PIPELINE_PSEUDONYM_KEY"
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 PUBLISHED_FILE = 0o444  # analysts read it; nobody writes it in place
+DATA_ROOT_MODE = 0o711  # others may open marts.duckdb by name; everything else inside is private
 
 
 def data_root() -> Path:
@@ -44,6 +45,13 @@ def dev_key_path(root: Path) -> Path:
 
 def dagster_home(root: Path) -> Path:
     return root / "dagster_home"
+
+
+def data_root_dir(root: Path) -> Path:
+    """Create the data root: not listable by others, only marts.duckdb in it is theirs to open."""
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(DATA_ROOT_MODE)
+    return root
 
 
 def private_dir(path: Path) -> Path:

@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines import duck
+from pipelines import duck, paths
 from pipelines.deletion import (
     erase_warehouse,
     erased_in_quarantine,
@@ -91,12 +91,18 @@ def no_erased_member_remains(
 def person_level_files_private(
     warehouse: DuckDBResource, quarantine: Quarantine
 ) -> dg.AssetCheckResult:
-    """warehouse.duckdb and every quarantine file are readable by the pipeline's user only."""
-    files = [Path(warehouse.database), *quarantine.files()]
+    """warehouse.duckdb, every quarantine file, and the raw, quarantine and secrets folders are
+    open to the pipeline's user only (the data root lets others open marts.duckdb by name)."""
+    root = Path(quarantine.root)
+    folders = [paths.raw_dir(root), *paths.raw_dir(root).glob("*/"), paths.quarantine_dir(root)]
+    folders.append(paths.dev_key_path(root).parent)
+    files = [Path(warehouse.database), *quarantine.files(), *folders]
     exposed = [f for f in files if f.exists() and stat.S_IMODE(f.stat().st_mode) & 0o077]
     return _fail_unless(
         not exposed,
-        f"{len(exposed)} file(s) readable by others" if exposed else f"{len(files)} files private",
+        f"{len(exposed)} file(s) or folder(s) open to others"
+        if exposed
+        else f"{len(files)} files and folders private",
         {"files_checked": len(files), "files_exposed": len(exposed)},
     )
 

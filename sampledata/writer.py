@@ -17,7 +17,7 @@ class TableWriter:
     def __init__(self, root: Path, table: str, columns: list[str]) -> None:
         self.folder = root / "raw" / table
         self.folder.mkdir(parents=True, exist_ok=True)
-        for folder in (root, root / "raw"):  # synthetic, but shaped like real identifiers
+        for folder in (root / "raw", self.folder):  # synthetic, but shaped like real identifiers
             folder.chmod(0o700)
         self.columns = columns
         self.counters: dict[str, int] = defaultdict(int)

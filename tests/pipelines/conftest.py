@@ -29,6 +29,8 @@ def write_table(
     """A CSV export of `table` with every contract column (plus any extra keys of the rows)."""
     folder = root / "raw" / table
     folder.mkdir(parents=True, exist_ok=True)
+    for f in (folder.parent, folder):  # as the site's export should arrive: owner-only
+        f.chmod(0o700)
     columns = list(TABLES[table].column_names)
     columns += [k for r in rows for k in r if k not in columns]
     path = folder / name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import stat
+
 import pytest
 
 from pipelines import cli
@@ -29,6 +31,17 @@ def test_run_command_covers_every_day_present_and_keeps_the_run_record(env, caps
     )  # incl. the logged-out day
     home = env / "dagster_home"
     assert (home / "dagster.yaml").exists() and any(home.rglob("*.db"))
+    assert f"marts:      {env / 'marts.duckdb'}" in out and "audience_overview" in out
+
+
+def test_only_the_marts_are_open_to_other_users(env) -> None:
+    planted.plant(env)
+    (env / "raw").chmod(0o755)  # an export that arrived open to all is closed by the CLI
+    assert cli.main(["run"]) == 0
+    mode = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [env, *env.iterdir()]}
+    assert mode.pop(env.name) == 0o711  # others can open a file by name, not list the folder
+    assert mode.pop("marts.duckdb") == 0o444
+    assert all(m & 0o077 == 0 for m in mode.values()), mode
 
 
 def test_failed_checks_fail_the_command(env, capsys) -> None:

@@ -122,3 +122,17 @@ def test_files_check_fails_when_a_quarantine_file_is_readable_by_others(root) ->
         warehouse=resources["warehouse"], quarantine=resources["quarantine"]
     )
     assert result.passed is False and result.metadata["files_exposed"].value == 1
+
+
+def test_files_check_fails_when_the_raw_export_is_open_to_others(root) -> None:
+    from pipelines.warehouse_checks import person_level_files_private
+    from tests.pipelines.conftest import build_defs
+
+    planted.plant(root)
+    run_main(root)
+    (root / "raw" / "members").chmod(0o755)
+    resources = build_defs(root).resources
+    result = person_level_files_private(
+        warehouse=resources["warehouse"], quarantine=resources["quarantine"]
+    )
+    assert result.passed is False and result.metadata["files_exposed"].value == 1
