@@ -16,10 +16,13 @@ def _counted(table: str, purpose: Purpose) -> str:
     return f"({counted_events_sql(table, purpose, 'members', owners)})"
 
 
+def _or(column: str, label: str) -> str:
+    """A dimension never empty: an empty key would not match itself in the roll-up joins."""
+    return f"COALESCE({column}, '{label}') AS {column}"
+
+
 VISITS = _counted("visits", Purpose.ANALYTICS)
-UNKNOWN = "'unknown'"
-GENDER = f"COALESCE(gender, {UNKNOWN}) AS gender"
-REGION = f"COALESCE(region, {UNKNOWN}) AS region"
+GENDER, REGION = _or("gender", "unknown"), _or("region", "unknown")
 
 AGE_BAND = Column("age_band", "VARCHAR", "Age in decades on the run date: '10s', '20s', ...")
 GENDER_COL = Column("gender", "VARCHAR", "'F', 'M', or 'unknown' when the member gave none")
@@ -69,8 +72,8 @@ SECTION_READERSHIP = MartSpec(
     comment="Members reading each section per week (Monday to Sunday, UTC), by age band, gender "
     "and region. Regions too small to show alone are merged into 'Other regions'.",
     contributions=(
-        "SELECT unit, CAST(date_trunc('week', event_date) AS DATE) AS week_start, section, "
-        f"age_band, {GENDER}, {REGION} FROM {VISITS} WHERE is_member"
+        "SELECT unit, CAST(date_trunc('week', event_date) AS DATE) AS week_start, "
+        f"{_or('section', 'unknown')}, age_band, {GENDER}, {REGION} FROM {VISITS} WHERE is_member"
     ),
     dimensions=(
         Column("week_start", "DATE", "Monday the week starts on"),
@@ -107,12 +110,13 @@ SHOPPING = MartSpec(
     comment="Shop orders per calendar month (UTC) by category, age band and gender. Age bands "
     "too small to show alone are merged into 'Other ages'.",
     contributions=(
-        "SELECT unit, CAST(date_trunc('month', event_date) AS DATE) AS month_start, category, "
-        f"age_band, {GENDER}, amount_krw FROM {_counted('orders', Purpose.ANALYTICS)}"
+        "SELECT unit, CAST(date_trunc('month', event_date) AS DATE) AS month_start, "
+        f"{_or('category', '(none)')}, age_band, {GENDER}, amount_krw "
+        f"FROM {_counted('orders', Purpose.ANALYTICS)}"
     ),
     dimensions=(
         Column("month_start", "DATE", "First day of the month"),
-        Column("category", "VARCHAR", "Shop category"),
+        Column("category", "VARCHAR", "Shop category, or '(none)'"),
         Column("age_band", "VARCHAR", OTHER_AGES),
         GENDER_COL,
     ),
@@ -130,11 +134,11 @@ SURVEY = MartSpec(
     comment="Answers per survey and choice, by age band and gender. Age bands too small to "
     "show alone are merged into 'Other ages'. Free-text comments are never included.",
     contributions=(
-        "SELECT unit, survey_id, COALESCE(choice, '(no choice)') AS choice, age_band, "
+        f"SELECT unit, {_or('survey_id', '(none)')}, {_or('choice', '(no choice)')}, age_band, "
         f"{GENDER} FROM {_counted('survey_responses', Purpose.ANALYTICS)}"
     ),
     dimensions=(
-        Column("survey_id", "VARCHAR", "Survey or event"),
+        Column("survey_id", "VARCHAR", "Survey or event, or '(none)'"),
         Column("choice", "VARCHAR", "The answer chosen, or '(no choice)'"),
         Column("age_band", "VARCHAR", OTHER_AGES),
         GENDER_COL,
@@ -156,10 +160,11 @@ AD_CAMPAIGNS = MartSpec(
     "to advertising and cookies never seen with a member. Clicks, clickers and click-through "
     "rate are empty where fewer than k users clicked.",
     contributions=(
-        f"SELECT unit, campaign_id, event_date, kind FROM {_counted('ad_events', Purpose.ADS)}"
+        f"SELECT unit, {_or('campaign_id', '(none)')}, event_date, kind "
+        f"FROM {_counted('ad_events', Purpose.ADS)}"
     ),
     dimensions=(
-        Column("campaign_id", "VARCHAR", "Campaign"),
+        Column("campaign_id", "VARCHAR", "Campaign, or '(none)'"),
         Column("event_date", "DATE", "Day (UTC)"),
     ),
     support="reach",
