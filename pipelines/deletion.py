@@ -11,7 +11,7 @@ from pipelines.constants import WAREHOUSE
 from pipelines.duck import columns, count, scalar, temp_table
 from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import PERSON_TABLES
-from pipelines.loading import load_table, stage_erasure, stage_pseudonym_map
+from pipelines.loading import load_table, stage_erasure, stage_pseudonym_map, store_cookie_links
 from pipelines.resources import Policy, PseudonymKey, Quarantine, RawSource
 from pipelines.run_config import WarehouseRunConfig
 from pipelines.storage import make_private, rewrite_database, write_parquet
@@ -84,7 +84,9 @@ def member_erasure(
 ) -> dg.MaterializeResult:
     """Every deletion request applied: the member's rows, and rows of cookies they used, removed
     from every warehouse table and quarantine file; then the warehouse is copied into a fresh
-    file so no deleted byte survives (CONTRACT.md, note on P4). Runs last in every job."""
+    file so no deleted byte survives (CONTRACT.md, note on P4). Runs last in every job, and
+    first rebuilds cookie_links (which cookie was seen with which member, from every raw row)
+    so a logged-out event counts as its member, or not at all (P3)."""
     key, rules = pseudonym_key.secret(), policy.load()
     with duck.connect(warehouse) as conn:
         load = load_table(
@@ -99,6 +101,7 @@ def member_erasure(
             store=False,
         )
         stage_erasure(conn, raw_source)  # with the cookies they used
+        links = store_cookie_links(conn, raw_source, key)
         stage_erased_pseudonyms(conn, key)
         removed = erase_warehouse(conn)
         purged = purge_quarantine(conn, quarantine)
@@ -106,7 +109,7 @@ def member_erasure(
     rewrite_database(Path(warehouse.database))
     make_private(Path(warehouse.database))
     result = table_result(context, DELETION_REQUESTS, load)
-    extra = {"members_erased": members, "quarantine_rows_purged": purged}
+    extra = {"members_erased": members, "quarantine_rows_purged": purged, "cookie_links": links}
     extra.update({f"rows_removed_{t}": n for t, n in removed.items()})
     return dg.MaterializeResult(
         metadata={**(result.metadata or {}), **extra}, check_results=result.check_results

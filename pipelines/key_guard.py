@@ -8,7 +8,7 @@ from pipelines.duck import columns
 from transforms.contract import EVENT_TABLES, MEMBERS
 
 META_TABLE = "_veil_meta"
-PERSON_TABLES = tuple(t.name for t in (MEMBERS, *EVENT_TABLES))
+PERSON_TABLES = (*(t.name for t in (MEMBERS, *EVENT_TABLES)), "cookie_links")
 
 
 class KeyChangedError(RuntimeError):

@@ -47,7 +47,7 @@ def build_mart(conn: duckdb.DuckDBPyConnection, spec: MartSpec, k: int, target: 
     rolled, rolled_up = "_contrib", 0
     if spec.rollup:
         temp_table(conn, "_small", th.small_cells_sql(spec, "_contrib", k))
-        temp_table(conn, "_rolled", th.rolled_sql(spec, "_contrib", "_small", complement=False))
+        temp_table(conn, "_rolled", th.rolled_sql(spec, "_contrib", "_small"))
         rolled, rolled_up = "_rolled", count(conn, "SELECT * FROM _small")
     temp_table(conn, "_cells", th.cells_sql(spec, rolled))
     temp_table(conn, "_withheld", f"SELECT {dims} FROM _cells WHERE FALSE")  # noqa: S608

@@ -38,15 +38,16 @@ show the same descriptions as this page.
 - **Missing rows.** A combination with fewer than k people is not shown. Where a dimension is
   marked for roll-up, its small values are merged into one row ('Other regions', 'Other ages')
   within the row's other columns; the merged row is shown when it reaches k.
-- **Withheld rows.** Some rows with k or more people are left out too: when a total that can be
-  read elsewhere (a table's 'all' row, or site_traffic_daily's member visits for a week) minus
-  the shown rows would single out fewer than k people, the smallest shown rows go until it
-  cannot. Sums of shown rows are therefore not totals.
-- **Empty measures.** A measure whose own group of people is below k (e.g. clicks by fewer than
-  k users) is empty in an otherwise shown row.
+- **Withheld rows.** Some rows with k or more people are left out too: when a table's 'all' row
+  minus the shown rows would single out fewer than k people, the smallest shown rows go until it
+  cannot. Sums of shown rows are therefore not totals. No table's numbers add up to another
+  table's, so a total from one table never uncovers a row withheld in another.
+- **Empty measures.** A measure whose own group of people is below k (clicks by fewer than k
+  users, revenue paid by fewer than k members) is empty in an otherwise shown row.
 - **Who is counted.** Statistics leave out members who opted out of research and statistics,
   members under 14 without a guardian's consent, and members of unknown age; the ad campaign
   table counts only members who agreed to advertising, plus cookies never seen with a member.
+  A logged-out visit on a cookie once seen with a member counts as that member, or not at all.
   Deleted members are gone from the next run on.
 - **One snapshot.** All tables are published together from one run, and only when every check
   of every table passes; otherwise the previous file stays.

@@ -44,18 +44,14 @@ def eligibility_columns(rules: dict[Purpose, PurposeRule]) -> list[str]:
     return [f"{may_count(rules[p])} AS may_count_{p.value}" for p in Purpose]
 
 
-def cookie_owners_sql(purpose: Purpose, members: str, link_tables: tuple[str, ...]) -> str:
-    """Each cookie ever seen with a member: the member its anonymous events count as (the
-    smallest pseudonym, for a shared device) and whether every member seen on it may count."""
-    links = " UNION ".join(
-        f"SELECT cookie_pseudonym, member_pseudonym FROM {t} "  # noqa: S608
-        "WHERE cookie_pseudonym IS NOT NULL AND member_pseudonym IS NOT NULL"
-        for t in link_tables
-    )
+def cookie_owners_sql(purpose: Purpose, members: str, links: str) -> str:
+    """Each cookie ever seen with a member (`links`: member and cookie pseudonyms): the member
+    its anonymous events count as (the smallest pseudonym, for a shared device) and whether
+    every member seen on it may count."""
     return (
         "SELECT l.cookie_pseudonym, min(l.member_pseudonym) AS owner, "  # noqa: S608
         f"bool_and(COALESCE(m.may_count_{purpose.value}, FALSE)) AS owner_may_count "
-        f"FROM ({links}) l LEFT JOIN {members} m ON m.member_pseudonym = l.member_pseudonym "
+        f"FROM {links} l LEFT JOIN {members} m ON m.member_pseudonym = l.member_pseudonym "
         "GROUP BY l.cookie_pseudonym"
     )
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from transforms.eligibility import Purpose, cookie_owners_sql, counted_events_sql
 from transforms.mart_spec import Column, Margin, MartSpec, Measure, RollUp
 
-COOKIE_TABLES = ("visits", "ad_events")  # where a cookie is seen with a member
+COOKIE_TABLES = ("visits", "ad_events")
+COOKIE_LINKS = "cookie_links"  # the warehouse's member-cookie pairs, from every raw row
 
 
 def _counted(table: str, purpose: Purpose) -> str:
     owners = None
     if table in COOKIE_TABLES:
-        owners = f"({cookie_owners_sql(purpose, 'members', COOKIE_TABLES)})"
+        owners = f"({cookie_owners_sql(purpose, 'members', COOKIE_LINKS)})"
     return f"({counted_events_sql(table, purpose, 'members', owners)})"
 
 
@@ -83,12 +84,10 @@ SECTION_READERSHIP = MartSpec(
         REGION_COL,
     ),
     support="readers",
-    measures=(
-        _distinct("readers", "Distinct members who read the section that week"),
-        _count("visits", "Page views of the section by those members"),
-    ),
+    # Readers only: page views here would add up, over a week, to site_traffic_daily's member
+    # visits, and either mart's withheld cells could then be worked out from the other.
+    measures=(_distinct("readers", "Distinct members who read the section that week"),),
     rollup=RollUp("region", "Other regions"),
-    margins=(Margin(group=("week_start",), known_from="site_traffic_daily"),),
 )
 
 AUDIENCE = MartSpec(
@@ -124,7 +123,20 @@ SHOPPING = MartSpec(
     measures=(
         _count("orders", "Orders"),
         _distinct("buyers", "Distinct members who ordered"),
-        Measure("revenue_krw", "BIGINT", "Sum of order amounts, in won", "sum(amount_krw)"),
+        Measure(
+            "paying_buyers",
+            "BIGINT",
+            "Distinct members with an order above 0 won (exact count)",
+            "count(DISTINCT CASE WHEN amount_krw > 0 THEN unit END)",
+            "paying_buyers",
+        ),
+        Measure(
+            "revenue_krw",
+            "BIGINT",
+            "Sum of order amounts, in won; empty where fewer than k members paid",
+            "sum(amount_krw)",
+            "paying_buyers",
+        ),
     ),
     rollup=RollUp("age_band", "Other ages"),
 )
@@ -171,7 +183,12 @@ AD_CAMPAIGNS = MartSpec(
     measures=(
         Measure("impressions", "BIGINT", "Impressions", f"sum({_IMPRESSION})"),
         Measure("clicks", "BIGINT", "Clicks", f"sum({_CLICK})", "clickers"),
-        _distinct("reach", "Distinct users (members or cookies) reached"),
+        Measure(
+            "reach",
+            "BIGINT",
+            "Distinct users (members or cookies) who saw an impression (exact count)",
+            "count(DISTINCT CASE WHEN kind = 'impression' THEN unit END)",
+        ),
         Measure(
             "clickers",
             "BIGINT",

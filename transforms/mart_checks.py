@@ -7,25 +7,24 @@ from dataclasses import dataclass
 
 from transforms.mart_spec import MartSpec
 from transforms.sql import literal
-from transforms.thresholding import cells_sql, join_on, residuals_sql, rolled_sql
+from transforms.thresholding import cells_sql, join_on, residuals_sql, rolled_sql, small_cells_sql
 
 
 def partition_rows_sql(spec: MartSpec, published: str) -> str:
     """The published cells without the published total rows."""
     hide = [
-        f"{spec.margin_dimension(m)} <> {literal(m.row_label)}" for m in spec.margins if m.row_label
+        f"{spec.margin_dimension(m)} <> {literal(m.row_label)}" for m in spec.margins
     ]  # fmt: skip
     return f"SELECT * FROM {published} WHERE {' AND '.join(hide) or 'TRUE'}"  # noqa: S608
 
 
-def _keyed_sql(spec: MartSpec, contributions: str, published: str) -> str:
-    """Contributions keyed as the published table implies: a value of the roll-up dimension not
-    published as its own cell belongs to the roll-up cell."""
+def _keyed_sql(spec: MartSpec, contributions: str, k: int) -> str:
+    """Contributions keyed as the roll-up defines it, recounted here: a value of the roll-up
+    dimension with fewer than k units in its cell belongs to the roll-up cell."""
     if spec.rollup is None:
         return contributions
-    r, label = spec.rollup.dimension, literal(spec.rollup.label)
-    details = f"(SELECT * FROM ({partition_rows_sql(spec, published)}) WHERE {r} <> {label})"  # noqa: S608
-    return f"({rolled_sql(spec, contributions, details, complement=True)})"
+    small = f"({small_cells_sql(spec, contributions, k)})"
+    return f"({rolled_sql(spec, contributions, small)})"
 
 
 def k_violations_sql(spec: MartSpec, contributions: str, published: str, k: int) -> str:
@@ -43,14 +42,12 @@ def k_violations_sql(spec: MartSpec, contributions: str, published: str, k: int)
             *shown,
         ]
     )
-    recount = cells_sql(spec, _keyed_sql(spec, contributions, published))
+    recount = cells_sql(spec, _keyed_sql(spec, contributions, k))
     parts = [
         f"SELECT p.* FROM ({partition_rows_sql(spec, published)}) p "  # noqa: S608
         f"LEFT JOIN ({recount}) r ON {join_on('p', 'r', dims)} WHERE {bad}"
     ]
     for m in spec.margins:
-        if m.row_label is None:
-            continue
         label_dim, g = spec.margin_dimension(m), ", ".join(m.group)
         measures = ", ".join(f"{x.sql} AS {x.name}" for x in spec.measures)
         totals = f"SELECT {g}, {measures} FROM {contributions} GROUP BY {g}"  # noqa: S608
@@ -64,7 +61,7 @@ def k_violations_sql(spec: MartSpec, contributions: str, published: str, k: int)
 
 def residual_violations_sql(spec: MartSpec, contributions: str, published: str, k: int) -> str:
     """Groups of a known total in which the withheld cells stand for 1 to k-1 units."""
-    keyed = _keyed_sql(spec, contributions, published)
+    keyed = _keyed_sql(spec, contributions, k)
     partition = f"({partition_rows_sql(spec, published)})"
     counts = [
         f"SELECT count(*) AS n FROM ({residuals_sql(spec, m, keyed, partition, k)})"  # noqa: S608
@@ -81,7 +78,7 @@ class MartShape:
     negative_values: int
     units: int  # distinct units in the contributions
     cell_bound: int  # the most rows the contributions could give: cells + roll-ups + totals
-    largest_group: int  # units in the largest roll-up cell (or cell, or total): >= k must show
+    largest_group: int  # support of the largest roll-up cell (or cell, or total): >= k must show
 
 
 def _groupings(spec: MartSpec) -> list[tuple[str, ...]]:
@@ -89,15 +86,16 @@ def _groupings(spec: MartSpec) -> list[tuple[str, ...]]:
     groups = [spec.dimension_names]
     if spec.rollup:
         groups.append(tuple(d for d in spec.dimension_names if d != spec.rollup.dimension))
-    return groups + [m.group for m in spec.margins if m.row_label]
+    return groups + [m.group for m in spec.margins]
 
 
 def shape_sql(spec: MartSpec, contributions: str, published: str) -> str:
     dims = ", ".join(spec.dimension_names)
     nulls = " OR ".join(f"{d} IS NULL" for d in spec.dimension_names)
     negative = " OR ".join(f"{m.name} < 0" for m in spec.measures)
+    support = next(m.sql for m in spec.measures if m.name == spec.support)
     groups = [
-        f"SELECT count(DISTINCT unit) AS n FROM {contributions}"  # noqa: S608
+        f"SELECT {support} AS n FROM {contributions}"  # noqa: S608
         + (f" GROUP BY {', '.join(g)}" if g else "")
         for g in _groupings(spec)
     ]

@@ -33,14 +33,14 @@ class RollUp:
 
 @dataclass(frozen=True)
 class Margin:
-    """Totals over `group` (a subset of the dimensions) that an analyst can know: published as
-    rows of this mart with `row_label` in the one remaining dimension, or known from another
-    mart (`known_from`). The cells they cover but that are withheld must stand for 0 or at least
-    k units, or subtracting the published cells from the total would reveal them."""
+    """Totals over `group` (all dimensions but one), published as rows of this mart with
+    `row_label` in the remaining dimension. The cells they cover but that are withheld must stand
+    for 0 or at least k units, or subtracting the published cells from the total would reveal
+    them. No mart may publish a number that adds up to another mart's: the catalog keeps marts
+    free of shared additive measures, so each mart's totals are all declared here."""
 
     group: tuple[str, ...]
-    row_label: str | None = None
-    known_from: str | None = None
+    row_label: str
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,8 @@ class MartSpec:
             raise ValueError(f"{self.name}: roll-up dimension is not a dimension")
         for margin in self.margins:
             rest = [d for d in dims if d not in margin.group]
-            if not set(margin.group) < set(dims) or (margin.row_label and len(rest) != 1):
+            if not set(margin.group) < set(dims) or len(rest) != 1:
                 raise ValueError(f"{self.name}: margin {margin.group} does not fit the dimensions")
-            if (margin.row_label is None) == (margin.known_from is None):
-                raise ValueError(f"{self.name}: a margin is published here or known from elsewhere")
         if self.margins and any(m.support not in (None, self.support) for m in self.measures):
             raise ValueError(f"{self.name}: margins are checked on the row support only")
 
@@ -79,9 +77,6 @@ class MartSpec:
     @property
     def columns(self) -> tuple[Column, ...]:
         return (*self.dimensions, *self.measures)
-
-    def row_margin(self) -> Margin | None:
-        return next((m for m in self.margins if m.row_label), None)
 
     def margin_dimension(self, margin: Margin) -> str:
         """The dimension a margin row carries its label in."""

@@ -118,3 +118,29 @@ def events_sql(
         joins += f" LEFT JOIN {pseudonyms} c ON c.value = {text(spec.cookie_column)}"
     cols += _event_columns(spec, g) + list(extras)
     return f"SELECT {', '.join(cols)} FROM {source} s {joins}"  # noqa: S608
+
+
+def raw_cookie_links_sql(event_rows: str, cookie_column: str) -> str:
+    """(member_id, cookie_id) of every raw row holding both, valid or not: a row rejected for
+    another reason still shows whose cookie it is."""
+    member, cookie = text("member_id"), text(cookie_column)
+    return (
+        f"SELECT DISTINCT {member} AS member_id, {cookie} AS cookie_id FROM {event_rows} "  # noqa: S608
+        f"WHERE {member} IS NOT NULL AND {cookie} IS NOT NULL"
+    )
+
+
+def cookie_links_sql(raw_links: str, pseudonyms: str, stored: list[str]) -> str:
+    """The warehouse's cookie_links: raw pairs as pseudonyms, plus the pairs the `stored`
+    warehouse tables already hold (their raw rows may have been removed since)."""
+    parts = [
+        "SELECT m.pseudonym AS member_pseudonym, c.pseudonym AS cookie_pseudonym "  # noqa: S608
+        f"FROM {raw_links} l JOIN {pseudonyms} m ON m.value = l.member_id "
+        f"JOIN {pseudonyms} c ON c.value = l.cookie_id"
+    ]
+    parts += [
+        f"SELECT member_pseudonym, cookie_pseudonym FROM {t} "  # noqa: S608
+        "WHERE member_pseudonym IS NOT NULL AND cookie_pseudonym IS NOT NULL"
+        for t in stored
+    ]
+    return " UNION ".join(parts)

@@ -17,7 +17,8 @@ ROLLED = "_rolled"  # the roll-up dimension's value after small cells are merged
 
 
 def join_on(a: str, b: str, dims: tuple[str, ...] | list[str]) -> str:
-    return " AND ".join(f"{a}.{d} = {b}.{d}" for d in dims) or "TRUE"
+    """Equal keys, an empty key equal to itself (so it can be matched and withheld)."""
+    return " AND ".join(f"{a}.{d} IS NOT DISTINCT FROM {b}.{d}" for d in dims) or "TRUE"
 
 
 def _cols(alias: str, dims: tuple[str, ...] | list[str]) -> str:
@@ -38,18 +39,17 @@ def small_cells_sql(spec: MartSpec, contributions: str, k: int) -> str:
     )
 
 
-def rolled_sql(spec: MartSpec, contributions: str, merged: str, *, complement: bool) -> str:
-    """Contributions with `_rolled`: the roll-up label for cells listed in `merged`, or (with
-    `complement`) for every cell *not* listed there; otherwise the dimension's own value."""
+def rolled_sql(spec: MartSpec, contributions: str, small: str) -> str:
+    """Contributions with `_rolled`: the roll-up label for the cells listed in `small`, the
+    dimension's own value for the others."""
     if spec.rollup is None:
         raise ValueError(f"{spec.name} has no roll-up")
     r, label = spec.rollup.dimension, literal(spec.rollup.label)
     dims = spec.dimension_names
-    hit = "m._hit IS NULL" if complement else "m._hit"
     return (
-        f"SELECT c.*, CASE WHEN {hit} THEN {label} ELSE c.{r} END AS {ROLLED} "  # noqa: S608
+        f"SELECT c.*, CASE WHEN m._hit THEN {label} ELSE c.{r} END AS {ROLLED} "  # noqa: S608
         f"FROM {contributions} c LEFT JOIN (SELECT DISTINCT {', '.join(dims)}, TRUE AS _hit "
-        f"FROM {merged}) m ON {join_on('c', 'm', dims)}"
+        f"FROM {small}) m ON {join_on('c', 'm', dims)}"
     )
 
 
@@ -82,15 +82,14 @@ def _margin_totals(margin: Margin, contributions: str, k: int) -> str:
 
 def residuals_sql(spec: MartSpec, margin: Margin, rolled: str, published: str, k: int) -> str:
     """Groups of a known total whose contributions outside the published cells stand for 1 to
-    k-1 units: subtracting would reveal them. Only totals of at least k units are known."""
+    k-1 units: subtracting would reveal them. A total below k units is never published."""
     dims, g = spec.dimension_names, margin.group
     r = spec.rollup.dimension if spec.rollup else None
-    on = " AND ".join(f"r.{ROLLED if d == r else d} = p.{d}" for d in dims)
+    on = " AND ".join(f"r.{ROLLED if d == r else d} IS NOT DISTINCT FROM p.{d}" for d in dims)
     uncovered = (
         f"SELECT r.* FROM {rolled} r LEFT JOIN (SELECT DISTINCT {', '.join(dims)}, TRUE AS _p "  # noqa: S608
         f"FROM {published}) p ON {on} WHERE p._p IS NULL"
     )
-    # A total over fewer than k units is never published (here or in another mart).
     known = f" JOIN ({_margin_totals(margin, rolled, k)}) t ON {join_on('u', 't', g)}"
     return (
         f"SELECT {_cols('u', g)}, count(DISTINCT u.unit) AS residual FROM ({uncovered}) u{known} "  # noqa: S608
@@ -120,7 +119,7 @@ def _shown(spec: MartSpec, k: int) -> str:
 def margin_rows_sql(spec: MartSpec, margin: Margin, contributions: str, k: int) -> str:
     """Published total rows: the margin's groups, `row_label` in the remaining dimension."""
     label_dim, g = spec.margin_dimension(margin), ", ".join(margin.group)
-    label = literal(margin.row_label or "")
+    label = literal(margin.row_label)
     keys = [f"{label} AS {d}" if d == label_dim else d for d in spec.dimension_names]
     names = ", ".join(m.name for m in spec.measures)
     inner = f"SELECT {g}, {_measures(spec)} FROM {contributions} GROUP BY {g}"  # noqa: S608
@@ -134,6 +133,6 @@ def mart_sql(spec: MartSpec, published: str, contributions: str, k: int) -> str:
     """The mart as analysts get it: published cells, then published total rows, in key order."""
     dims = ", ".join(spec.dimension_names)
     parts = [f"SELECT {dims}, {', '.join(m.name for m in spec.measures)} FROM {published}"]  # noqa: S608
-    parts += [margin_rows_sql(spec, m, contributions, k) for m in spec.margins if m.row_label]
+    parts += [margin_rows_sql(spec, m, contributions, k) for m in spec.margins]
     union = " UNION ALL ".join(parts)
     return f"SELECT {dims}, {_shown(spec, k)} FROM ({union}) ORDER BY {dims}"  # noqa: S608

@@ -28,6 +28,9 @@ GROUPS: dict[str, tuple[int, dict[str, Any]]] = {
 }
 DAYS = ("2026-11-21", "2026-11-22")
 VISITS_PER_DAY = 5
+FIRST_DAY, LAST_DAY = "2026-11-20", "2026-11-22"
+QUIET_DAY = "2026-11-20"  # only Ulsan's 3 members and 30 non-member cookies
+OPTED_OUT_LOGINS = 12  # opted-out members whose one logged-in visit is quarantined
 
 
 def member_ids(group: str) -> list[str]:
@@ -38,8 +41,33 @@ def cookie(mid: str) -> str:
     return f"ck_{mid}_0000beefcafe"
 
 
+def visit(mid: str | None, cookie_id: str, ts: str, section: str = "politics") -> dict[str, Any]:
+    return {"cookie_id": cookie_id, "member_id": mid, "ts": ts, "section": section,
+            "url": "https://www.nktimes.example/politics/1", "referrer": "", "ip": "10.0.0.1",
+            "user_agent": "Mozilla/5.0 (X11; Linux)"}  # fmt: skip
+
+
+def quiet_day_and_hidden_owners() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Members and visits beyond the groups: a quiet day, and opted-out members whose cookie is
+    known only from a visit that fails validation (section 'login') but who browse logged out."""
+    members, visits = [], []
+    visits += [visit(mid, cookie(mid), f"{QUIET_DAY} 12:00:00") for mid in member_ids("ulsan3")]
+    visits += [visit(None, f"ck_anon_{i:02d}_0000beef", f"{QUIET_DAY} 13:00:00") for i in range(30)]
+    for i in range(OPTED_OUT_LOGINS):
+        mid = f"m_login_{i:02d}"
+        members.append({
+            **ADULT, "member_id": mid, "birth_date": FIFTIES, "gender": "M",
+            "opt_out_research": True, "email": f"{mid}@example.com", "nickname": f"n{mid}",
+            "mobile_phone": f"010-8{i:03d}-0000", "real_name": f"Name {mid}",
+        })  # fmt: skip
+        visits.append(visit(mid, cookie(mid), "2026-11-21 07:00:00", section="login"))
+        visits += [visit(None, cookie(mid), f"2026-11-21 08:0{n}:00") for n in range(3)]
+    return members, visits
+
+
 def plant(root: Path) -> None:
-    members, visits, ads = [], [], []
+    members, visits = quiet_day_and_hidden_owners()
+    ads: list[dict[str, Any]] = []
     for group, (_, fields) in GROUPS.items():
         for mid in member_ids(group):
             members.append({
@@ -48,11 +76,10 @@ def plant(root: Path) -> None:
                 "real_name": f"Name {mid}",
             })  # fmt: skip
             visits += [
-                {"cookie_id": cookie(mid), "member_id": mid, "ts": f"{day} 0{n}:00:00",
-                 "section": "politics", "url": "https://www.nktimes.example/politics/1",
-                 "referrer": "", "ip": "10.0.0.1", "user_agent": "Mozilla/5.0 (X11; Linux)"}
-                for day in DAYS for n in range(VISITS_PER_DAY)
-            ]  # fmt: skip
+                visit(mid, cookie(mid), f"{day} 0{n}:00:00")
+                for day in DAYS
+                for n in range(VISITS_PER_DAY)
+            ]
             if group.startswith("ads_"):
                 event = {"campaign_id": "c_test", "cookie_id": cookie(mid), "member_id": mid,
                          "ts": "2026-11-22 09:00:00", "kind": "impression"}  # fmt: skip

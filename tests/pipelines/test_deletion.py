@@ -105,6 +105,6 @@ def test_erasure_check_fails_when_a_row_survives(root) -> None:
     )
     assert result.passed is False
     assert (
-        result.metadata["warehouse_rows"].value == 7
+        result.metadata["warehouse_rows"].value == 8  # 7 of rows_of_leaver + their cookie link
         and result.metadata["quarantine_rows"].value == 2
     )

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.mart_build import build_mart
 from pipelines.mart_verify import verify_mart
+from transforms.mart_catalog import AD_CAMPAIGNS, SHOPPING
 from transforms.mart_spec import Column, Margin, MartSpec, Measure, RollUp
 
 K = 10
@@ -72,12 +73,12 @@ def test_small_regions_merge_into_other_regions(conn) -> None:
     assert all(v.passed for v in verdicts), verdicts
 
 
-def test_a_known_total_makes_the_next_smallest_cell_withheld(conn) -> None:
-    spec = toy(rollup=None, margins=(Margin(group=("grp",), known_from="elsewhere"),))
+def test_a_published_total_makes_the_next_smallest_cell_withheld(conn) -> None:
+    spec = toy(rollup=None, margins=(Margin(group=("grp",), row_label="all"),))
     plant(conn, {("a", "Jeju"): 3, ("a", "Seoul"): 40, ("a", "Busan"): 12, ("a", "Daegu"): 15})
     out = published(conn, spec)
     # total 70 minus the published cells would give Jeju's 3; Busan (12) goes too: residual 15
-    assert out == {("a", "Daegu"): 15, ("a", "Seoul"): 40}
+    assert out == {("a", "Daegu"): 15, ("a", "Seoul"): 40, ("a", "all"): 70}
     assert all(v.passed for v in verify_mart(conn, spec, K, "toy"))
 
 
@@ -109,7 +110,7 @@ def test_k_check_fails_when_a_published_count_is_not_the_recount(conn) -> None:
 
 
 def test_residual_check_fails_when_only_one_cell_is_withheld(conn) -> None:
-    spec = toy(rollup=None, margins=(Margin(group=("grp",), known_from="elsewhere"),))
+    spec = toy(rollup=None, margins=(Margin(group=("grp",), row_label="all"),))
     plant(conn, {("a", "Jeju"): 3, ("a", "Seoul"): 40, ("a", "Busan"): 12})
     published(conn, spec)
     assert verdict(conn, spec, "no_suppressed_cell_recoverable")
@@ -151,10 +152,69 @@ def test_an_empty_mart_is_plausible_when_every_group_is_small(conn) -> None:
     [
         {"support": "nothing"},
         {"rollup": RollUp("nowhere", "x")},
-        {"margins": (Margin(group=("grp",)),)},
-        {"margins": (Margin(group=("grp", "region"), known_from="x"),)},
+        {"margins": (Margin(group=("nowhere",), row_label="all"),)},
+        {"margins": (Margin(group=("grp", "region"), row_label="all"),)},
     ],
 )
 def test_spec_refuses_inconsistent_definitions(bad) -> None:
     with pytest.raises(ValueError, match="toy"):
         toy(**bad)
+
+
+def test_withholding_a_large_cell_beside_a_published_roll_up_keeps_the_checks_true(conn) -> None:
+    """A region of k or more withheld next to a published 'Other regions' is not part of it."""
+    spec = toy(margins=(Margin(group=("region",), row_label="all"),))  # totals per region
+    plant(conn, {("a", "Seoul"): 40, ("a", "Busan"): 10, ("a", "Jeju"): 5, ("a", "Ulsan"): 6,
+                 ("b", "Busan"): 3})  # fmt: skip
+    out = published(conn, spec)
+    # Busan's total 13 minus a's Busan 10 would give b's 3 away: a's Busan is withheld
+    assert out[("all", "Busan")] == 13 and ("a", "Busan") not in out
+    assert out[("a", "Other regions")] == 11  # Jeju and Ulsan only
+    assert all(v.passed for v in verify_mart(conn, spec, K, "toy"))
+
+
+def test_an_empty_key_is_matched_and_withheld_like_any_other(conn) -> None:
+    spec = toy(rollup=None, margins=(Margin(group=("grp",), row_label="all"),))
+    plant(conn, {("a", "Seoul"): 40, ("a", None): 12, ("a", "Jeju"): 3})
+    out = published(conn, spec)
+    assert out == {("a", "Seoul"): 40, ("a", "all"): 55}  # 55 - 40 leaves 15 people, not 3
+
+
+def warehouse(conn, members, events, table):
+    conn.execute(
+        "CREATE TABLE members (member_pseudonym VARCHAR, age_band VARCHAR, gender VARCHAR, region VARCHAR, may_count_ads BOOLEAN, may_count_analytics BOOLEAN)"
+    )
+    for m in members:
+        conn.execute("INSERT INTO members VALUES (?, '30s', 'F', 'Seoul', TRUE, TRUE)", [m])
+    conn.execute("CREATE TABLE cookie_links (member_pseudonym VARCHAR, cookie_pseudonym VARCHAR)")
+    conn.execute(f"CREATE TABLE {table} AS SELECT * FROM events")
+
+
+def test_impressions_need_k_people_who_saw_them(conn) -> None:
+    """One cookie's 37 impressions must not show because 9 others only clicked that day."""
+    rows = [("one", "impression")] * 37 + [(f"clicker{i}", "click") for i in range(9)]
+    conn.execute(
+        "CREATE TABLE events (event_date DATE, member_pseudonym VARCHAR, cookie_pseudonym VARCHAR, campaign_id VARCHAR, kind VARCHAR)"
+    )
+    conn.executemany("INSERT INTO events VALUES (DATE '2026-11-22', NULL, ?, 'c1', ?)", rows)
+    warehouse(conn, [], "events", "ad_events")
+    build_mart(conn, AD_CAMPAIGNS, K, "ads")
+    assert conn.execute("SELECT * FROM ads").fetchall() == []
+    assert all(v.passed for v in verify_mart(conn, AD_CAMPAIGNS, K, "ads"))
+
+
+def test_revenue_needs_k_members_who_paid(conn) -> None:
+    """Nine orders of 0 won and one of 990,000: the sum is one member's spending."""
+    members = [f"m{i}" for i in range(10)]
+    conn.execute(
+        "CREATE TABLE events (event_date DATE, member_pseudonym VARCHAR, category VARCHAR, amount_krw BIGINT)"
+    )
+    conn.executemany(
+        "INSERT INTO events VALUES (DATE '2026-11-22', ?, 'books', ?)",
+        [[m, 990_000 if m == "m0" else 0] for m in members],
+    )
+    warehouse(conn, members, "events", "orders")
+    build_mart(conn, SHOPPING, K, "shop")
+    rows = conn.execute("SELECT orders, buyers, paying_buyers, revenue_krw FROM shop").fetchall()
+    assert rows == [(10, 10, None, None)]
+    assert all(v.passed for v in verify_mart(conn, SHOPPING, K, "shop"))

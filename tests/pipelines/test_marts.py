@@ -23,6 +23,8 @@ from tests.pipelines import planted_marts
 from tests.pipelines.conftest import build_defs, checks, metadata, run_config, run_main, write_table
 from transforms.mart_catalog import MARTS
 
+FIRST, LAST = planted_marts.FIRST_DAY, planted_marts.LAST_DAY
+
 
 def marts(root: Path, sql: str, params: list | None = None) -> list[tuple]:
     conn = duckdb.connect(str(marts_path(root)), read_only=True)
@@ -40,7 +42,7 @@ def audience(root: Path) -> dict[tuple[str, str, str], int]:
 def planted(tmp_path_factory):
     root = tmp_path_factory.mktemp("marts") / "data"
     planted_marts.plant(root)
-    return root, run_main(root, first="2026-11-21", last="2026-11-22")
+    return root, run_main(root, first=FIRST, last=LAST)
 
 
 def test_every_mart_is_published_with_its_checks_passing(planted) -> None:
@@ -61,12 +63,11 @@ def test_threshold_at_k_minus_one_k_and_k_plus_one_members(planted, region, show
     assert audience(root).get(("30s", "F", region)) == (size if shown else None)
     readers = marts(
         root,
-        "SELECT readers, visits FROM section_readership_weekly "
+        "SELECT readers FROM section_readership_weekly "
         "WHERE age_band = '30s' AND gender = 'F' AND region = ?",
         [region],
     )  # each member visited 10 times: rows never stand in for people
-    expected = [(size, size * 2 * planted_marts.VISITS_PER_DAY)] if shown else []
-    assert readers == expected
+    assert readers == ([(size,)] if shown else [])
 
 
 def test_small_regions_are_rolled_up_and_a_lone_small_group_is_suppressed(planted) -> None:
@@ -85,10 +86,25 @@ def test_consent_and_age_exclusions_show_in_the_marts(planted) -> None:
     assert seen[("10s", "F", "Seoul")] == 10  # the 15 children without guardian consent are out
     assert seen[("50s", "M", "Seoul")] == 10  # the 20 who opted out of statistics are out
     assert seen[("20s", "F", "Seoul")] == 42  # consent to ads does not matter for statistics
+    traffic = marts(
+        root, "SELECT audience, users FROM site_traffic_daily WHERE event_date = '2026-11-21'"
+    )  # the opted-out members' logged-out visits are theirs, not "non-member" traffic
+    members = len(traffic) and dict(traffic)["members"]
+    assert dict(traffic) == {"members": members, "all": members}
     ads = marts(root, "SELECT impressions, reach, clicks FROM ad_campaign_daily")
     # 12 consenting members, logged in and out; the 30 who did not consent count nowhere,
     # not even as "non-member" cookies
     assert ads == [(24, 12, None)]
+
+
+def test_a_day_with_few_members_shows_only_its_total(planted) -> None:
+    root, _ = planted
+    day = marts(
+        root, "SELECT audience, visits, users FROM site_traffic_daily WHERE event_date = ?",
+        [planted_marts.QUIET_DAY],
+    )  # fmt: skip
+    # 3 members are too few to show, and 'all' minus the 30 non-members would show them
+    assert day == [("all", 33, 33)]
 
 
 def test_the_file_opens_read_only_in_the_analysts_cli_with_comments(planted) -> None:
@@ -112,14 +128,14 @@ def test_the_file_opens_read_only_in_the_analysts_cli_with_comments(planted) -> 
 def test_a_failing_check_keeps_the_previous_marts(tmp_path, monkeypatch) -> None:
     root = tmp_path / "data"
     planted_marts.plant(root)
-    assert run_main(root, first="2026-11-21", last="2026-11-22").success
+    assert run_main(root, first=FIRST, last=LAST).success
     before = hashlib.sha256(marts_path(root).read_bytes()).hexdigest()
 
     def no_threshold(spec, cells, withheld, k):  # a build bug: small cells published
         return f"SELECT * FROM {cells}"
 
     monkeypatch.setattr(mart_build.th, "published_cells_sql", no_threshold)
-    result = run_main(root, first="2026-11-21", last="2026-11-22", raise_on_error=False)
+    result = run_main(root, first=FIRST, last=LAST, raise_on_error=False)
     assert not result.success
     assert checks(result)["audience_overview:k_threshold_holds"] is False
     assert "published_marts" not in {
@@ -131,7 +147,7 @@ def test_a_failing_check_keeps_the_previous_marts(tmp_path, monkeypatch) -> None
 def test_publishing_alone_refuses_a_failing_mart(tmp_path, monkeypatch) -> None:
     root = tmp_path / "data"
     planted_marts.plant(root)
-    assert run_main(root, first="2026-11-21", last="2026-11-22").success
+    assert run_main(root, first=FIRST, last=LAST).success
     conn = duckdb.connect(str(root / "marts_staging.duckdb"))
     conn.execute("INSERT INTO audience_overview VALUES ('40s', 'M', 'Ulsan', 3)")
     conn.close()
@@ -144,7 +160,7 @@ def test_publishing_alone_refuses_a_failing_mart(tmp_path, monkeypatch) -> None:
 def test_deletion_job_rebuilds_the_marts_without_the_member(tmp_path) -> None:
     root = tmp_path / "data"
     planted_marts.plant(root)
-    assert run_main(root, first="2026-11-21", last="2026-11-22").success
+    assert run_main(root, first=FIRST, last=LAST).success
     assert audience(root)[("30s", "F", "Daegu")] == 10
     leaver = planted_marts.member_ids("daegu10")[0]
     write_table(
@@ -163,9 +179,7 @@ def test_a_raised_k_publishes_less(tmp_path) -> None:
     planted_marts.plant(root)
     policy = tmp_path / "policy.yaml"
     policy.write_text(DEFAULT_POLICY_PATH.read_text().replace("k: 10", "k: 12"))
-    result = run_main(
-        root, first="2026-11-21", last="2026-11-22", resources={"policy": Policy(path=str(policy))}
-    )
+    result = run_main(root, first=FIRST, last=LAST, resources={"policy": Policy(path=str(policy))})
     assert result.success and metadata(result, "audience_overview")["k"] == 12
     seen = audience(root)
     assert ("30s", "F", "Incheon") not in seen and ("30s", "F", "Daegu") not in seen

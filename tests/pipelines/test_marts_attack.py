@@ -49,31 +49,29 @@ def true_cells(root: Path, spec: MartSpec) -> dict[Cell, set[str]]:
     return {tuple(r[:-1]): set(r[-1]) for r in rows}
 
 
-def equations(spec: MartSpec, rows: list[tuple], domain: list[Cell]) -> tuple[set, list]:
-    """(cells published on their own, sums the attacker can form) for one mart."""
+def equations(spec: MartSpec, rows: list[tuple], truth: dict[Cell, set[str]]) -> tuple[set, list]:
+    """(cells published on their own, sums the attacker can form) for one mart. The attacker
+    knows every cell's size class, so a roll-up row is the sum of exactly its small cells."""
     dims = spec.dimension_names
-    totals = {m.row_label: spec.margin_dimension(m) for m in spec.margins if m.row_label}
-    keys = [r[: len(dims)] for r in rows]
-    is_total = [any(k[dims.index(d)] == label for label, d in totals.items()) for k in keys]
+    labels = {m.row_label: spec.margin_dimension(m) for m in spec.margins}
     rolled = spec.rollup
     r_at = dims.index(rolled.dimension) if rolled else -1
-    singles = {k for k, t in zip(keys, is_total, strict=True) if not t and (
-        not rolled or k[r_at] != rolled.label)}  # fmt: skip
-    sums: list[Equation] = []
-    for k, total in zip(keys, is_total, strict=True):
+    singles, sums = set(), []
+    for row in rows:
+        key = row[: len(dims)]
+        total = next(
+            (m for m in spec.margins if key[dims.index(labels[m.row_label])] == m.row_label), None
+        )
         if total:  # a total row: every cell of its group
-            margin = next(m for m in spec.margins if m.row_label)
-            at = [dims.index(d) for d in margin.group]
-            sums.append(Equation(c for c in domain if all(c[i] == k[i] for i in at)))
-        elif rolled and k[r_at] == rolled.label:  # a roll-up: the parent's cells not shown alone
+            at = [dims.index(d) for d in total.group]
+            sums.append(Equation(c for c in truth if all(c[i] == key[i] for i in at)))
+        elif rolled and key[r_at] == rolled.label:  # a roll-up row: the parent's small cells
             sums.append(Equation(
-                c for c in domain
-                if all(c[i] == k[i] for i in range(len(dims)) if i != r_at) and c not in singles
+                c for c, people in truth.items()
+                if len(people) < K and all(c[i] == key[i] for i in range(len(dims)) if i != r_at)
             ))  # fmt: skip
-    for margin in (m for m in spec.margins if m.known_from):  # another mart adds up to these
-        at = [dims.index(d) for d in margin.group]
-        for group in {tuple(c[i] for i in at) for c in domain}:
-            sums.append(Equation(c for c in domain if tuple(c[i] for i in at) == group))
+        else:
+            singles.add(key)
     return singles, sums
 
 
@@ -105,9 +103,10 @@ def attack(root: Path) -> dict[str, list[Cell]]:
     found = {}
     for spec in MARTS:
         truth, rows = true_cells(root, spec), published_rows(root, spec)
-        # The strongest attacker: knows which cells hold anyone (every other cell is a known 0).
-        domain = list(truth)
-        singles, sums = equations(spec, rows, domain)
+        # The strongest attacker: knows which cells hold anyone (every other cell is a known 0)
+        # and which hold fewer than k. Marts share no additive measure (D9), so each mart's
+        # equations are the whole system for its cells.
+        singles, sums = equations(spec, rows, truth)
         small = [c for c, people in truth.items() if 0 < len(people) < K]
         targets = [frozenset([c]) for c in small]
         if spec.rollup:  # a withheld roll-up is a secret too
@@ -134,30 +133,31 @@ def secrets(found: dict) -> dict[str, list]:
 def test_the_attacker_finds_a_withheld_cell_when_complements_are_not_withheld(
     tmp_path, monkeypatch
 ) -> None:
-    """Positive control: without complementary suppression, the week's total from
-    site_traffic_daily minus the published readership cells gives Ulsan's 3 readers away."""
+    """Positive control: without complementary suppression, the quiet day's 'all' row minus its
+    30 non-members gives the 3 members away."""
     root = tmp_path / "data"
     planted_marts.plant(root)
     monkeypatch.setattr(mart_build, "withhold_complements", lambda *a: None)
-    result = run_main(root, first="2026-11-21", last="2026-11-22", raise_on_error=False)
-    assert checks(result)["section_readership_weekly:no_suppressed_cell_recoverable"] is False
+    result = run_main(
+        root, first=planted_marts.FIRST_DAY, last=planted_marts.LAST_DAY, raise_on_error=False
+    )
+    assert checks(result)["site_traffic_daily:no_suppressed_cell_recoverable"] is False
     assert not marts_path(root).exists()  # the check blocked it; publish it anyway, unchecked
     conn = duckdb.connect(str(warehouse_path(root)))
     MartsStore(root=str(root)).attach_staging(conn, read_only=True)
     write_marts_file(conn, marts_path(root), K)
     conn.close()
     leaked = secrets(attack(root))
-    assert leaked == {
-        "section_readership_weekly": [[(dt.date(2026, 11, 16), "politics", "40s", "M", "Ulsan")]]
-    }
+    assert leaked == {"site_traffic_daily": [[(dt.date(2026, 11, 20), "members")]]}
 
 
 def test_no_withheld_cell_is_recoverable_on_planted_groups(tmp_path) -> None:
     root = tmp_path / "data"
     planted_marts.plant(root)
-    assert run_main(root, first="2026-11-21", last="2026-11-22").success
+    assert run_main(root, first=planted_marts.FIRST_DAY, last=planted_marts.LAST_DAY).success
     found = attack(root)
-    assert found["section_readership_weekly:targets"], "nothing was withheld: the test is vacuous"
+    assert found["site_traffic_daily:targets"], "nothing was withheld: the test is vacuous"
+    assert found["section_readership_weekly:targets"]
     assert secrets(found) == {}
 
 

@@ -75,7 +75,11 @@ def counted(conn, purpose: Purpose) -> list[tuple[str, str]]:
         "('e8', 'ok', 'c_shared'), ('e9', 'no', 'c_shared')) "
         "t(event_id, member_pseudonym, cookie_pseudonym)"
     )
-    owners = f"({cookie_owners_sql(purpose, 'members', ('visits',))})"
+    conn.execute(
+        "CREATE OR REPLACE TABLE links AS SELECT DISTINCT member_pseudonym, cookie_pseudonym "
+        "FROM visits WHERE member_pseudonym IS NOT NULL"
+    )
+    owners = f"({cookie_owners_sql(purpose, 'members', 'links')})"
     sql = counted_events_sql("visits", purpose, "members", owners)
     return sorted(conn.execute(f"SELECT event_id, unit FROM ({sql})").fetchall())
 

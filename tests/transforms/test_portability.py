@@ -57,7 +57,7 @@ def mart_sql(spec) -> dict[str, str]:
     out = {"contributions": spec.contributions, "cells": thresholding.cells_sql(spec, "r")}
     if spec.rollup:
         out["small"] = thresholding.small_cells_sql(spec, "c", 10)
-        out["rolled"] = thresholding.rolled_sql(spec, "c", "s", complement=False)
+        out["rolled"] = thresholding.rolled_sql(spec, "c", "s")
     out["published"] = thresholding.published_cells_sql(spec, "cells", "w", 10)
     for i, margin in enumerate(spec.margins):
         out[f"residuals{i}"] = thresholding.residuals_sql(spec, margin, "r", "p", 10)
