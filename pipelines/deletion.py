@@ -11,7 +11,8 @@ from pipelines.constants import WAREHOUSE
 from pipelines.duck import columns, count, scalar, temp_table
 from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import PERSON_TABLES
-from pipelines.loading import load_table, stage_erasure, stage_pseudonym_map, store_cookie_links
+from pipelines.links import store_cookie_links
+from pipelines.loading import load_table, stage_erasure, stage_pseudonym_map
 from pipelines.resources import Policy, PseudonymKey, Quarantine, RawSource
 from pipelines.run_config import WarehouseRunConfig
 from pipelines.storage import make_private, rewrite_database, write_parquet

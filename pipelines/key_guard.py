@@ -6,9 +6,10 @@ import duckdb
 
 from pipelines.duck import columns
 from transforms.contract import EVENT_TABLES, MEMBERS
+from transforms.person_tables import COOKIE_LINKS
 
 META_TABLE = "_veil_meta"
-PERSON_TABLES = (*(t.name for t in (MEMBERS, *EVENT_TABLES)), "cookie_links")
+PERSON_TABLES = (*(t.name for t in (MEMBERS, *EVENT_TABLES)), COOKIE_LINKS)
 
 
 class KeyChangedError(RuntimeError):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipelines.duck import count, tables, temp_table
+from pipelines.duck import count, temp_table
 from pipelines.policy import PolicyConfig
 from pipelines.resources import Quarantine, RawSource
 from pipelines.storage import write_parquet
@@ -24,7 +24,6 @@ from transforms.sql import literal, text
 from transforms.validation import ValidationWindow, quarantine_columns, validate_rows_sql
 
 COOKIE_TABLES = (VISITS, AD_EVENTS)
-COOKIE_LINKS = "cookie_links"  # warehouse table: which member each cookie was seen with
 
 
 @dataclass(frozen=True)
@@ -209,24 +208,3 @@ def _write_warehouse(
     conn.execute(f"INSERT INTO {spec.name} BY NAME {shaped}")
     conn.execute("COMMIT")
     return count(conn, f"SELECT * FROM {spec.name} WHERE {in_scope}")  # noqa: S608
-
-
-def store_cookie_links(conn: duckdb.DuckDBPyConnection, raw: RawSource, key: bytes) -> int:
-    """Rebuild cookie_links (member and cookie pseudonyms seen together) from every raw visit
-    and ad event, leaving out erased members and their cookies (staged by stage_erasure)."""
-    pairs = " UNION ".join(
-        person_tables.raw_cookie_links_sql(raw_relation(conn, spec, raw), spec.cookie_column or "")
-        for spec in COOKIE_TABLES
-    )
-    temp_table(
-        conn,
-        "raw_links",
-        f"SELECT * FROM ({pairs}) WHERE member_id NOT IN (SELECT member_id FROM erased_ids) "  # noqa: S608
-        "AND cookie_id NOT IN (SELECT cookie_id FROM erased_cookies)",
-    )
-    ids = "SELECT member_id AS v FROM raw_links UNION SELECT cookie_id FROM raw_links"
-    stage_pseudonym_map(conn, "link_map", ids, key)
-    stored = [spec.name for spec in COOKIE_TABLES if spec.name in tables(conn)]
-    sql = person_tables.cookie_links_sql("raw_links", "link_map", stored)
-    conn.execute(f"CREATE OR REPLACE TABLE {COOKIE_LINKS} AS {sql}")
-    return count(conn, f"SELECT * FROM {COOKIE_LINKS}")  # noqa: S608

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from transforms.eligibility import Purpose, cookie_owners_sql, counted_events_sql
 from transforms.mart_spec import Column, Margin, MartSpec, Measure, RollUp
+from transforms.person_tables import COOKIE_LINKS
 
 COOKIE_TABLES = ("visits", "ad_events")
-COOKIE_LINKS = "cookie_links"  # the warehouse's member-cookie pairs, from every raw row
 
 
 def _counted(table: str, purpose: Purpose) -> str:
@@ -107,7 +107,8 @@ AUDIENCE = MartSpec(
 SHOPPING = MartSpec(
     name="shopping_monthly",
     comment="Shop orders per calendar month (UTC) by category, age band and gender. Age bands "
-    "too small to show alone are merged into 'Other ages'.",
+    "too small to show alone are merged into 'Other ages'. Revenue is empty where fewer than k "
+    "members paid.",
     contributions=(
         "SELECT unit, CAST(date_trunc('month', event_date) AS DATE) AS month_start, "
         f"{_or('category', '(none)')}, age_band, {GENDER}, amount_krw "
@@ -169,8 +170,8 @@ _IMPRESSION = "CASE WHEN kind = 'impression' THEN 1 ELSE 0 END"
 AD_CAMPAIGNS = MartSpec(
     name="ad_campaign_daily",
     comment="Ad campaign performance per campaign and day (UTC). Counts only members who agreed "
-    "to advertising and cookies never seen with a member. Clicks, clickers and click-through "
-    "rate are empty where fewer than k users clicked.",
+    "to advertising and cookies never seen with a member. A row needs k users who saw an "
+    "impression; clicks, clickers and click-through rate are empty where fewer than k clicked.",
     contributions=(
         f"SELECT unit, {_or('campaign_id', '(none)')}, event_date, kind "
         f"FROM {_counted('ad_events', Purpose.ADS)}"

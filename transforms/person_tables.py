@@ -20,6 +20,7 @@ from transforms.generalize import (
 )
 from transforms.sql import text
 
+COOKIE_LINKS = "cookie_links"  # warehouse table: member and cookie pseudonyms seen together
 ADULT_AGE = 14  # under this, a member counts only with guardian consent (policy section 8)
 
 

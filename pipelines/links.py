@@ -1,0 +1,33 @@
+"""cookie_links: which member each cookie was seen with, from every raw row that shows both
+(valid or not), so a logged-out event counts as its member, or not at all (P3)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.duck import count, tables, temp_table
+from pipelines.loading import COOKIE_TABLES, raw_relation, stage_pseudonym_map
+from pipelines.resources import RawSource
+from transforms import person_tables
+from transforms.person_tables import COOKIE_LINKS
+
+
+def store_cookie_links(conn: duckdb.DuckDBPyConnection, raw: RawSource, key: bytes) -> int:
+    """Rebuild cookie_links (member and cookie pseudonyms seen together) from every raw visit
+    and ad event, leaving out erased members and their cookies (staged by stage_erasure)."""
+    pairs = " UNION ".join(
+        person_tables.raw_cookie_links_sql(raw_relation(conn, spec, raw), spec.cookie_column or "")
+        for spec in COOKIE_TABLES
+    )
+    temp_table(
+        conn,
+        "raw_links",
+        f"SELECT * FROM ({pairs}) WHERE member_id NOT IN (SELECT member_id FROM erased_ids) "  # noqa: S608
+        "AND cookie_id NOT IN (SELECT cookie_id FROM erased_cookies)",
+    )
+    ids = "SELECT member_id AS v FROM raw_links UNION SELECT cookie_id FROM raw_links"
+    stage_pseudonym_map(conn, "link_map", ids, key)
+    stored = [spec.name for spec in COOKIE_TABLES if spec.name in tables(conn)]
+    sql = person_tables.cookie_links_sql("raw_links", "link_map", stored)
+    conn.execute(f"CREATE OR REPLACE TABLE {COOKIE_LINKS} AS {sql}")
+    return count(conn, f"SELECT * FROM {COOKIE_LINKS}")  # noqa: S608
