@@ -25,17 +25,22 @@ def _cols(alias: str, dims: tuple[str, ...] | list[str]) -> str:
     return ", ".join(f"{alias}.{d}" for d in dims)
 
 
-def _keys(spec: MartSpec) -> list[str]:
-    """Cell key expressions over rolled contributions, one per dimension."""
-    r = spec.rollup.dimension if spec.rollup else None
-    return [f"{ROLLED} AS {d}" if d == r else d for d in spec.dimension_names]
+def _key_columns(spec: MartSpec, rolled: bool) -> list[str]:
+    """The column holding each dimension's value in (rolled) contributions."""
+    r = spec.rollup.dimension if spec.rollup and rolled else None
+    return [ROLLED if d == r else d for d in spec.dimension_names]
+
+
+def _support(spec: MartSpec) -> str:
+    """The aggregate counting the people a row stands for."""
+    return next(m.sql for m in spec.measures if m.name == spec.support)
 
 
 def small_cells_sql(spec: MartSpec, contributions: str, k: int) -> str:
     dims = ", ".join(spec.dimension_names)
     return (
         f"SELECT {dims} FROM {contributions} GROUP BY {dims} "  # noqa: S608
-        f"HAVING count(DISTINCT unit) < {int(k)}"
+        f"HAVING {_support(spec)} < {int(k)}"
     )
 
 
@@ -59,8 +64,11 @@ def _measures(spec: MartSpec) -> str:
 
 def cells_sql(spec: MartSpec, rolled: str) -> str:
     """Every cell (after roll-up) with all its measures, before any suppression."""
-    keys = _keys(spec) if spec.rollup else list(spec.dimension_names)
-    group = ", ".join(k.split(" AS ")[0] for k in keys)
+    columns = _key_columns(spec, rolled=spec.rollup is not None)
+    keys = [
+        c if c == d else f"{c} AS {d}" for c, d in zip(columns, spec.dimension_names, strict=True)
+    ]
+    group = ", ".join(columns)
     return f"SELECT {', '.join(keys)}, {_measures(spec)} FROM {rolled} GROUP BY {group}"  # noqa: S608
 
 
@@ -72,11 +80,11 @@ def published_cells_sql(spec: MartSpec, cells: str, withheld: str, k: int) -> st
     )
 
 
-def _margin_totals(margin: Margin, contributions: str, k: int) -> str:
+def _margin_totals(spec: MartSpec, margin: Margin, contributions: str, k: int) -> str:
     g = ", ".join(margin.group)
     return (
         f"SELECT {g} FROM {contributions} GROUP BY {g} "  # noqa: S608
-        f"HAVING count(DISTINCT unit) >= {int(k)}"
+        f"HAVING {_support(spec)} >= {int(k)}"
     )
 
 
@@ -84,16 +92,19 @@ def residuals_sql(spec: MartSpec, margin: Margin, rolled: str, published: str, k
     """Groups of a known total whose contributions outside the published cells stand for 1 to
     k-1 units: subtracting would reveal them. A total below k units is never published."""
     dims, g = spec.dimension_names, margin.group
-    r = spec.rollup.dimension if spec.rollup else None
-    on = " AND ".join(f"r.{ROLLED if d == r else d} IS NOT DISTINCT FROM p.{d}" for d in dims)
+    columns = _key_columns(spec, rolled=spec.rollup is not None)
+    on = " AND ".join(
+        f"r.{c} IS NOT DISTINCT FROM p.{d}" for c, d in zip(columns, dims, strict=True)
+    )
     uncovered = (
         f"SELECT r.* FROM {rolled} r LEFT JOIN (SELECT DISTINCT {', '.join(dims)}, TRUE AS _p "  # noqa: S608
         f"FROM {published}) p ON {on} WHERE p._p IS NULL"
     )
-    known = f" JOIN ({_margin_totals(margin, rolled, k)}) t ON {join_on('u', 't', g)}"
+    known = f" JOIN ({_margin_totals(spec, margin, rolled, k)}) t ON {join_on('u', 't', g)}"
+    people = _support(spec)  # over u: the totals t hold only the group columns
     return (
-        f"SELECT {_cols('u', g)}, count(DISTINCT u.unit) AS residual FROM ({uncovered}) u{known} "  # noqa: S608
-        f"GROUP BY {_cols('u', g)} HAVING count(DISTINCT u.unit) BETWEEN 1 AND {int(k) - 1}"
+        f"SELECT {_cols('u', g)}, {people} AS residual FROM ({uncovered}) u{known} "  # noqa: S608
+        f"GROUP BY {_cols('u', g)} HAVING {people} BETWEEN 1 AND {int(k) - 1}"
     )
 
 
