@@ -1,6 +1,8 @@
 """Analyst marts: aggregates of the warehouse, built in the staging file and checked there.
 Nothing here reaches analysts until `published_marts` copies every mart at once."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -57,7 +59,9 @@ def mart_checks(spec: MartSpec) -> dg.AssetChecksDefinition:
             for name, text in DESCRIPTIONS.items()
         ],
     )
-    def _checks(warehouse: DuckDBResource, marts: MartsStore, policy: Policy):  # type: ignore[no-untyped-def]
+    def _checks(
+        warehouse: DuckDBResource, marts: MartsStore, policy: Policy
+    ) -> Iterator[dg.AssetCheckResult]:
         k = policy.load().marts.k
         with duck.connect(warehouse) as conn:
             marts.attach_staging(conn, read_only=True)
