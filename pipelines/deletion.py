@@ -101,8 +101,8 @@ def member_erasure(
             None,
             store=False,
         )
-        stage_erasure(conn, raw_source)  # with the cookies they used
-        links = store_cookie_links(conn, raw_source, key)
+        stage_erasure(conn, raw_source, cookies=False)
+        links = store_cookie_links(conn, raw_source, key)  # stages the cookies they used too
         stage_erased_pseudonyms(conn, key)
         removed = erase_warehouse(conn)
         purged = purge_quarantine(conn, quarantine)

@@ -8,21 +8,26 @@ import duckdb
 from pipelines.duck import count, tables, temp_table
 from pipelines.loading import COOKIE_TABLES, raw_relation, stage_pseudonym_map
 from pipelines.resources import RawSource
-from transforms import person_tables
+from transforms import erasure, person_tables
 from transforms.person_tables import COOKIE_LINKS
 
 
 def store_cookie_links(conn: duckdb.DuckDBPyConnection, raw: RawSource, key: bytes) -> int:
     """Rebuild cookie_links (member and cookie pseudonyms seen together) from every raw visit
-    and ad event, leaving out erased members and their cookies (staged by stage_erasure)."""
+    and ad event, leaving out erased members and their cookies. Needs erased_ids staged; stages
+    erased_cookies from the same scan of the raw links (so erasure need not scan them again)."""
     pairs = " UNION ".join(
         person_tables.raw_cookie_links_sql(raw_relation(conn, spec, raw), spec.cookie_column or "")
         for spec in COOKIE_TABLES
     )
+    temp_table(conn, "raw_pairs", pairs)
+    temp_table(
+        conn, "erased_cookies", erasure.linked_cookies_sql("raw_pairs", "erased_ids", "cookie_id")
+    )
     temp_table(
         conn,
         "raw_links",
-        f"SELECT * FROM ({pairs}) WHERE member_id NOT IN (SELECT member_id FROM erased_ids) "  # noqa: S608
+        "SELECT * FROM raw_pairs WHERE member_id NOT IN (SELECT member_id FROM erased_ids) "
         "AND cookie_id NOT IN (SELECT cookie_id FROM erased_cookies)",
     )
     ids = "SELECT member_id AS v FROM raw_links UNION SELECT cookie_id FROM raw_links"
