@@ -30,10 +30,14 @@ def tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in conn.execute(q).fetchall()]
 
 
-def columns(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    """Column name -> type of one of the database's own tables (empty when it does not exist)."""
-    q = f"SELECT column_name, data_type FROM duckdb_columns() WHERE {_MAIN} AND table_name = ?"  # noqa: S608
-    return dict(conn.execute(q, [table]).fetchall())
+def columns(
+    conn: duckdb.DuckDBPyConnection, table: str, database: str | None = None
+) -> dict[str, str]:
+    """Column name -> type of one of the database's own tables (empty when it does not exist);
+    `database` names an attached database instead of the connection's own."""
+    where = "database_name = ? AND schema_name = 'main'" if database else _MAIN
+    q = f"SELECT column_name, data_type FROM duckdb_columns() WHERE {where} AND table_name = ?"  # noqa: S608
+    return dict(conn.execute(q, [database, table] if database else [table]).fetchall())
 
 
 @contextmanager

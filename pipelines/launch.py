@@ -11,7 +11,7 @@ import duckdb
 from pipelines import paths
 from pipelines.constants import MAIN_JOB, PARTITIONS_START
 from pipelines.definitions import make_definitions, resources
-from pipelines.duck import tables
+from pipelines.duck import count, tables
 from pipelines.resources import DUCKDB_SETTINGS, FileRawSource
 from transforms.contract import EVENT_TABLES
 from transforms.sources import raw_rows_sql
@@ -72,10 +72,8 @@ def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
     ]
     if warehouse.exists():
         conn = duckdb.connect(str(warehouse), config=DUCKDB_SETTINGS)  # as the run opened it
-        for table in (t for t in tables(conn) if not t.startswith("_")):
-            n = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
-            lines.append(f"    {table:<18} {n:>12,} rows")
-        conn.close()
+        counts = row_counts(conn)
+        lines += [f"    {t:<18} {n:>12,} rows" for t, n in counts if not t.startswith("_")]
     lines += marts_summary(paths.marts_path(root))
     quarantined = sorted(paths.quarantine_dir(root).glob("*/*.parquet"))
     lines += [
@@ -91,9 +89,13 @@ def marts_summary(marts: Path) -> list[str]:
     if not marts.exists():
         return [f"  marts:      {marts} (not published)"]
     lines = [f"  marts:      {marts} (read-only: .venv/bin/duckdb -readonly {marts})"]
-    conn = duckdb.connect(str(marts), read_only=True)
-    for table in tables(conn):
-        n = conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
-        lines.append(f"    {table:<26} {n:>4,} rows")
-    conn.close()
-    return lines
+    counts = row_counts(duckdb.connect(str(marts), read_only=True))
+    return lines + [f"    {t:<26} {n:>4,} rows" for t, n in counts]
+
+
+def row_counts(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(table, rows) of the database's own tables; closes `conn`."""
+    try:
+        return [(t, count(conn, f"SELECT * FROM {t}")) for t in tables(conn)]  # noqa: S608
+    finally:
+        conn.close()

@@ -19,8 +19,8 @@ PLAUSIBLE = "row_counts_plausible"
 DESCRIPTIONS = {
     K_THRESHOLD: "Every published row, recounted from the warehouse, stands for at least k "
     "distinct members (or cookies), and every shown measure's own count of people reaches k.",
-    UNRECOVERABLE: "No total an analyst can know (a total row here, or one another mart adds up "
-    "to) minus the published cells leaves 1 to k-1 people: a withheld cell cannot be recovered.",
+    UNRECOVERABLE: "No published total row minus the published cells leaves 1 to k-1 people: a "
+    "withheld cell cannot be recovered (no mart's numbers add up to another mart's).",
     NO_IDENTIFIER_COLUMN: "No column is named like an identifier (member, cookie, email, phone, "
     "name, IP, user agent, birth date, URL, free text, pseudonym).",
     PLAUSIBLE: "One row per key, no empty key, no negative count or sum, no more rows than the "
@@ -44,7 +44,7 @@ def verify_mart(
     small = int(scalar(conn, mc.k_violations_sql(spec, "_verify_contrib", table, k)))
     residual = int(scalar(conn, mc.residual_violations_sql(spec, "_verify_contrib", table, k)))
     catalog, _, name = table.rpartition(".")
-    names = list(_table_columns(conn, catalog, name))
+    names = list(columns(conn, name, database=catalog or None))
     flagged = identifier_named_columns(names)
     row = conn.execute(mc.shape_sql(spec, "_verify_contrib", table)).fetchall()[0]
     shape = mc.MartShape(*(int(v) for v in row))
@@ -77,13 +77,3 @@ def verify_mart(
             },
         ),
     ]
-
-
-def _table_columns(conn: duckdb.DuckDBPyConnection, catalog: str, name: str) -> dict[str, str]:
-    if not catalog:
-        return columns(conn, name)
-    q = (
-        "SELECT column_name, data_type FROM duckdb_columns() "
-        "WHERE database_name = ? AND table_name = ?"
-    )
-    return dict(conn.execute(q, [catalog, name]).fetchall())

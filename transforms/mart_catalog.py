@@ -33,10 +33,13 @@ REGION_COL = Column(
     "First-level division (e.g. 'Seoul'), 'unknown', or 'Other regions': the regions with fewer "
     "than k members in this row's other columns, merged",
 )
-OTHER_AGES = (
+AGE_BAND_ROLLED = Column(
+    "age_band",
+    "VARCHAR",
     "Age in decades on the run date ('20s'), or 'Other ages': the bands with fewer than k "
-    "members in this row's other columns, merged"
+    "members in this row's other columns, merged",
 )
+OTHER_AGES = RollUp("age_band", "Other ages")
 
 
 def _count(name: str, what: str, support: str | None = None) -> Measure:
@@ -117,7 +120,7 @@ SHOPPING = MartSpec(
     dimensions=(
         Column("month_start", "DATE", "First day of the month"),
         Column("category", "VARCHAR", "Shop category, or '(none)'"),
-        Column("age_band", "VARCHAR", OTHER_AGES),
+        AGE_BAND_ROLLED,
         GENDER_COL,
     ),
     support="buyers",
@@ -139,7 +142,7 @@ SHOPPING = MartSpec(
             "paying_buyers",
         ),
     ),
-    rollup=RollUp("age_band", "Other ages"),
+    rollup=OTHER_AGES,
 )
 
 SURVEY = MartSpec(
@@ -153,7 +156,7 @@ SURVEY = MartSpec(
     dimensions=(
         Column("survey_id", "VARCHAR", "Survey or event, or '(none)'"),
         Column("choice", "VARCHAR", "The answer chosen, or '(no choice)'"),
-        Column("age_band", "VARCHAR", OTHER_AGES),
+        AGE_BAND_ROLLED,
         GENDER_COL,
     ),
     support="respondents",
@@ -161,7 +164,7 @@ SURVEY = MartSpec(
         _count("responses", "Responses"),
         _distinct("respondents", "Distinct members who answered so"),
     ),
-    rollup=RollUp("age_band", "Other ages"),
+    rollup=OTHER_AGES,
 )
 
 _CLICK = "CASE WHEN kind = 'click' THEN 1 ELSE 0 END"

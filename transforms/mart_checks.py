@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from transforms.mart_spec import MartSpec
 from transforms.sql import literal
-from transforms.thresholding import cells_sql, join_on, residuals_sql, rolled_sql, small_cells_sql
+from transforms.thresholding import (
+    cells_sql,
+    join_on,
+    margin_totals_sql,
+    residuals_sql,
+    rolled_sql,
+    small_cells_sql,
+)
 
 
 def partition_rows_sql(spec: MartSpec, published: str) -> str:
@@ -48,9 +55,7 @@ def k_violations_sql(spec: MartSpec, contributions: str, published: str, k: int)
         f"LEFT JOIN ({recount}) r ON {join_on('p', 'r', dims)} WHERE {bad}"
     ]
     for m in spec.margins:
-        label_dim, g = spec.margin_dimension(m), ", ".join(m.group)
-        measures = ", ".join(f"{x.sql} AS {x.name}" for x in spec.measures)
-        totals = f"SELECT {g}, {measures} FROM {contributions} GROUP BY {g}"  # noqa: S608
+        label_dim, totals = spec.margin_dimension(m), margin_totals_sql(spec, m, contributions)
         parts.append(
             f"SELECT p.* FROM {published} p LEFT JOIN ({totals}) r "  # noqa: S608
             f"ON {join_on('p', 'r', m.group)} "
@@ -93,9 +98,8 @@ def shape_sql(spec: MartSpec, contributions: str, published: str) -> str:
     dims = ", ".join(spec.dimension_names)
     nulls = " OR ".join(f"{d} IS NULL" for d in spec.dimension_names)
     negative = " OR ".join(f"{m.name} < 0" for m in spec.measures)
-    support = next(m.sql for m in spec.measures if m.name == spec.support)
     groups = [
-        f"SELECT {support} AS n FROM {contributions}"  # noqa: S608
+        f"SELECT {spec.support_sql} AS n FROM {contributions}"  # noqa: S608
         + (f" GROUP BY {', '.join(g)}" if g else "")
         for g in _groupings(spec)
     ]

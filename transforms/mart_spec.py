@@ -75,6 +75,11 @@ class MartSpec:
         return tuple(d.name for d in self.dimensions)
 
     @property
+    def support_sql(self) -> str:
+        """The aggregate counting the people a row stands for."""
+        return next(m.sql for m in self.measures if m.name == self.support)
+
+    @property
     def columns(self) -> tuple[Column, ...]:
         return (*self.dimensions, *self.measures)
 

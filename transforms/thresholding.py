@@ -31,16 +31,11 @@ def _key_columns(spec: MartSpec, rolled: bool) -> list[str]:
     return [ROLLED if d == r else d for d in spec.dimension_names]
 
 
-def _support(spec: MartSpec) -> str:
-    """The aggregate counting the people a row stands for."""
-    return next(m.sql for m in spec.measures if m.name == spec.support)
-
-
 def small_cells_sql(spec: MartSpec, contributions: str, k: int) -> str:
     dims = ", ".join(spec.dimension_names)
     return (
         f"SELECT {dims} FROM {contributions} GROUP BY {dims} "  # noqa: S608
-        f"HAVING {_support(spec)} < {int(k)}"
+        f"HAVING {spec.support_sql} < {int(k)}"
     )
 
 
@@ -84,7 +79,7 @@ def _margin_totals(spec: MartSpec, margin: Margin, contributions: str, k: int) -
     g = ", ".join(margin.group)
     return (
         f"SELECT {g} FROM {contributions} GROUP BY {g} "  # noqa: S608
-        f"HAVING {_support(spec)} >= {int(k)}"
+        f"HAVING {spec.support_sql} >= {int(k)}"
     )
 
 
@@ -101,7 +96,7 @@ def residuals_sql(spec: MartSpec, margin: Margin, rolled: str, published: str, k
         f"FROM {published}) p ON {on} WHERE p._p IS NULL"
     )
     known = f" JOIN ({_margin_totals(spec, margin, rolled, k)}) t ON {join_on('u', 't', g)}"
-    people = _support(spec)  # over u: the totals t hold only the group columns
+    people = spec.support_sql  # over u: the totals t hold only the group columns
     return (
         f"SELECT {_cols('u', g)}, {people} AS residual FROM ({uncovered}) u{known} "  # noqa: S608
         f"GROUP BY {_cols('u', g)} HAVING {people} BETWEEN 1 AND {int(k) - 1}"
@@ -127,15 +122,20 @@ def _shown(spec: MartSpec, k: int) -> str:
     )
 
 
+def margin_totals_sql(spec: MartSpec, margin: Margin, contributions: str) -> str:
+    """Every measure per group of the margin, before any threshold."""
+    g = ", ".join(margin.group)
+    return f"SELECT {g}, {_measures(spec)} FROM {contributions} GROUP BY {g}"  # noqa: S608
+
+
 def margin_rows_sql(spec: MartSpec, margin: Margin, contributions: str, k: int) -> str:
     """Published total rows: the margin's groups, `row_label` in the remaining dimension."""
-    label_dim, g = spec.margin_dimension(margin), ", ".join(margin.group)
-    label = literal(margin.row_label)
+    label_dim, label = spec.margin_dimension(margin), literal(margin.row_label)
     keys = [f"{label} AS {d}" if d == label_dim else d for d in spec.dimension_names]
     names = ", ".join(m.name for m in spec.measures)
-    inner = f"SELECT {g}, {_measures(spec)} FROM {contributions} GROUP BY {g}"  # noqa: S608
     return (
-        f"SELECT {', '.join(keys)}, {names} FROM ({inner}) "  # noqa: S608
+        f"SELECT {', '.join(keys)}, {names} "  # noqa: S608
+        f"FROM ({margin_totals_sql(spec, margin, contributions)}) "
         f"WHERE {spec.support} >= {int(k)}"
     )
 
