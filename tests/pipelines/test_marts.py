@@ -17,7 +17,7 @@ from pipelines import mart_build
 from pipelines.constants import DELETION_JOB
 from pipelines.paths import marts_path
 from pipelines.policy import DEFAULT_POLICY_PATH
-from pipelines.publish import published_marts
+from pipelines.publish import publication_problems, published_marts
 from pipelines.resources import Policy
 from tests.pipelines import planted_marts
 from tests.pipelines.conftest import build_defs, checks, metadata, run_config, run_main, write_table
@@ -184,3 +184,21 @@ def test_a_raised_k_publishes_less(tmp_path) -> None:
     seen = audience(root)
     assert ("30s", "F", "Incheon") not in seen and ("30s", "F", "Daegu") not in seen
     assert seen[("30s", "F", "Other regions")] == 9 + 10 + 11 + 4 + 7
+
+
+def test_the_published_file_check_fails_on_a_writable_file_or_an_uncommented_table(
+    planted, tmp_path
+) -> None:
+    root, _ = planted
+    assert publication_problems(marts_path(root)) == []
+    copy = tmp_path / "marts.duckdb"
+    shutil.copyfile(marts_path(root), copy)
+    copy.chmod(0o644)
+    assert [p for p in publication_problems(copy) if "not read-only" in p]
+    conn = duckdb.connect(str(copy))
+    conn.execute("CREATE TABLE extra AS SELECT 1 AS n")
+    conn.close()
+    copy.chmod(0o444)
+    problems = publication_problems(copy)
+    assert any("are not the marts" in p for p in problems)
+    assert any("no comment on" in p and "extra.n" in p for p in problems)
