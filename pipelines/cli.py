@@ -1,4 +1,5 @@
-"""`python -m pipelines.cli run|ui`: prepare the data root and Dagster home, then run or serve.
+"""`python -m pipelines.cli run|ui|release|ledger`: prepare the data root and Dagster home, then
+run the main job, serve the UI, request one consumer's release, or print the privacy ledger.
 
 Outside production a missing PIPELINE_PSEUDONYM_KEY is generated once into the data root
 (mode 0600) with a warning; with PIPELINE_ENV=production a missing key stops everything here,
@@ -66,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--seed", type=int, default=7)
     ui = sub.add_parser("ui", help="serve the Dagster UI on this data root")
     ui.add_argument("--port", default="3000")
+    rel = sub.add_parser("release", help="request a release for one consumer (ad hoc)")
+    rel.add_argument("--consumer", required=True, help="a consumer of config/releases.yaml")
+    rel.add_argument("--month", help="YYYY-MM of the data (default: the current month, UTC)")
+    rel.add_argument("--only", default="", help="comma-separated segments or tables (default all)")
+    rel.add_argument("--last-day", default="", help="YYYY-MM-DD: the data period's last day")
+    sub.add_parser("ledger", help="print every delivered release and its privacy cost")
     args = parser.parse_args(argv)
     root = paths.data_root()
     try:
@@ -82,9 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     from dagster import BetaWarning  # the pinned Dagster calls BackfillPolicy beta: known, not news
 
     warnings.filterwarnings("ignore", category=BetaWarning)
-    from pipelines.launch import run_main_job  # after prepare(): Dagster reads DAGSTER_HOME
+    from pipelines import launch  # after prepare(): Dagster reads DAGSTER_HOME
 
-    return run_main_job(root, members=args.members, days=args.days, seed=args.seed)
+    if args.command == "ledger":
+        return launch.print_ledger(root)
+    if args.command == "release":
+        only = [n for n in args.only.split(",") if n]
+        return launch.run_release(root, args.consumer, args.month, only, args.last_day)
+    return launch.run_main_job(root, members=args.members, days=args.days, seed=args.seed)
 
 
 if __name__ == "__main__":

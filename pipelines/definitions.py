@@ -12,16 +12,21 @@ from pipelines.ingest import RAW_TABLES
 from pipelines.jobs import daily_job, deletion_job, main_job
 from pipelines.marts import MART_ASSETS, MART_CHECKS
 from pipelines.publish import marts_file_as_promised, published_marts
+from pipelines.release_config import load_releases
+from pipelines.releases import monthly_partner_delivery, release_definitions, release_jobs
 from pipelines.resources import (
     FileRawSource,
     MartsStore,
+    Outbox,
     Policy,
     PseudonymKey,
     Quarantine,
+    ReleaseSettings,
     warehouse_resource,
 )
 from pipelines.schedules import daily_warehouse_schedule
 from pipelines.sensors import deletion_request_sensor
+from pipelines.targeting import targeting_lists
 from pipelines.warehouse import EVENT_ASSETS, members_pseudonymized
 from pipelines.warehouse_checks import WAREHOUSE_CHECKS
 
@@ -36,22 +41,32 @@ def resources(root: str | None = None) -> dict[str, object]:
         "pseudonym_key": PseudonymKey(key=dg.EnvVar(paths.KEY_ENV)),
         "policy": Policy(),
         "marts": MartsStore(root=str(base)),
+        "releases": ReleaseSettings(),
+        "outbox": Outbox(root=str(base)),
     }
 
 
 def make_definitions(resource_defs: dict[str, object]) -> dg.Definitions:
+    """The consumers' release assets come from the releases file the resources name."""
+    settings = resource_defs["releases"]
+    if not isinstance(settings, ReleaseSettings):
+        raise TypeError("resources need `releases`: a ReleaseSettings")
+    consumers = {n: c.kind.value for n, c in load_releases(Path(settings.path)).consumers.items()}
+    release_assets, release_checks = release_definitions(consumers)
     return dg.Definitions(
         assets=[
             *RAW_TABLES,
             members_pseudonymized,
             *EVENT_ASSETS,
             member_erasure,
+            targeting_lists,
             *MART_ASSETS,
             published_marts,
+            *release_assets,
         ],
-        asset_checks=[*WAREHOUSE_CHECKS, *MART_CHECKS, marts_file_as_promised],
-        jobs=[main_job, daily_job, deletion_job],
-        schedules=[daily_warehouse_schedule],
+        asset_checks=[*WAREHOUSE_CHECKS, *MART_CHECKS, marts_file_as_promised, *release_checks],
+        jobs=[main_job, daily_job, deletion_job, *release_jobs(consumers)],
+        schedules=[daily_warehouse_schedule, monthly_partner_delivery],
         sensors=[deletion_request_sensor],
         resources=resource_defs,
         executor=dg.in_process_executor,  # one DuckDB writer at a time

@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.constants import DAILY_JOB, DELETION_JOB, MAIN_JOB, MARTS, WAREHOUSE
 from pipelines.deletion import member_erasure
+from pipelines.targeting import targeting_lists
 
 WAREHOUSE_ASSETS = dg.AssetSelection.groups(WAREHOUSE)
 MART_ASSETS = dg.AssetSelection.groups(MARTS)
@@ -27,7 +28,7 @@ daily_job = dg.define_asset_job(
 
 deletion_job = dg.define_asset_job(
     DELETION_JOB,
-    selection=dg.AssetSelection.assets(member_erasure) | MART_ASSETS,
+    selection=dg.AssetSelection.assets(member_erasure, targeting_lists) | MART_ASSETS,
     description="Apply new deletion requests to the warehouse and quarantine now, then rebuild "
-    "the analyst marts without those members.",
+    "the targeting lists and the analyst marts without those members.",
 )

@@ -6,10 +6,10 @@ import duckdb
 
 from pipelines.duck import columns
 from transforms.contract import EVENT_TABLES, MEMBERS
-from transforms.person_tables import COOKIE_LINKS
+from transforms.person_tables import COOKIE_LINKS, TARGETING_LISTS
 
 META_TABLE = "_veil_meta"
-PERSON_TABLES = (*(t.name for t in (MEMBERS, *EVENT_TABLES)), COOKIE_LINKS)
+PERSON_TABLES = (*(t.name for t in (MEMBERS, *EVENT_TABLES)), COOKIE_LINKS, TARGETING_LISTS)
 
 
 class KeyChangedError(RuntimeError):

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import paths
-from pipelines.constants import MAIN_JOB, PARTITIONS_START
+from pipelines.constants import MAIN_JOB, PARTITIONS_START, RELEASE_JOB
 from pipelines.definitions import make_definitions, resources
 from pipelines.duck import count, tables
 from pipelines.resources import DUCKDB_SETTINGS, FileRawSource
@@ -50,8 +50,8 @@ def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
         generate(root, members=members, days=days, seed=seed)
     first, last = event_day_range(root, dt.datetime.now(dt.UTC).date())
     print(f"running {MAIN_JOB} on {root} for event days {first} .. {last}")
-    job = make_definitions(resources(str(root))).resolve_job_def(MAIN_JOB)
-    result = job.execute_in_process(
+    defs = make_definitions(resources(str(root)))
+    result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
         instance=dg.DagsterInstance.get(),
         run_config=CONSOLE_AT_INFO,
         tags={
@@ -61,7 +61,39 @@ def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
         raise_on_error=False,
     )
     print(summary(root, result))
-    return 0 if result.success else 1
+    if not result.success:
+        return 1
+    month = last.replace(day=1).isoformat()
+    print(f"\nrunning {RELEASE_JOB} for {month[:7]} (data up to {last})")
+    releases = defs.resolve_job_def(RELEASE_JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        run_config=CONSOLE_AT_INFO,
+        partition_key=month,
+        raise_on_error=False,
+    )
+    print(release_summary(root, releases))
+    return 0 if releases.success else 1
+
+
+def release_summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
+    lines = [f"\nrun {result.run_id}: {'SUCCESS' if result.success else 'FAILED'}"]
+    for event in result.get_asset_materialization_events():
+        m = event.materialization
+        if not m.asset_key.to_user_string().endswith("_release"):
+            continue
+        meta = {k: v.value for k, v in m.metadata.items()}
+        how = (
+            "stored release re-delivered, nothing charged"
+            if meta["replay_of_stored_release"]
+            else f"epsilon charged {meta['epsilon_charged']:.3g}"
+        )
+        lines.append(f"  {m.asset_key.to_user_string():<22} {meta['folder']} ({how})")
+    lines.append(f"  ledger: {paths.ledger_path(root)} (.venv/bin/python -m pipelines.cli ledger)")
+    for step in result.get_step_failure_events():
+        lines.append(f"  FAILED {step.step_key}: {step.event_specific_data.error.message.strip()}")
+    failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    lines += [f"  FAILED CHECK {c.asset_key.to_user_string()}:{c.check_name}" for c in failed]
+    return "\n".join(lines)
 
 
 def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
@@ -99,3 +131,39 @@ def row_counts(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
         return [(t, count(conn, f"SELECT * FROM {t}")) for t in tables(conn)]  # noqa: S608
     finally:
         conn.close()
+
+
+def run_release(
+    root: Path, consumer: str, month: str | None, only: list[str], last_day: str
+) -> int:
+    """One consumer's release for one month, as the release job's two assets for it."""
+    defs = make_definitions(resources(str(root)))
+    partition = f"{month or dt.datetime.now(dt.UTC).strftime('%Y-%m')}-01"
+    draft, delivered = f"{consumer}_release_draft", f"{consumer}_release"
+    if not defs.resolve_assets_def(draft):
+        print(f"error: no consumer {consumer!r} in config/releases.yaml")
+        return 2
+    config = {"only": only, "last_day": last_day}
+    result = defs.resolve_job_def(RELEASE_JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        run_config={**CONSOLE_AT_INFO, "ops": {draft: {"config": config}}},
+        partition_key=partition,
+        asset_selection=[dg.AssetKey(draft), dg.AssetKey(delivered)],
+        raise_on_error=False,
+    )
+    print(release_summary(root, result))
+    return 0 if result.success else 1
+
+
+def print_ledger(root: Path) -> int:
+    from pipelines.ledger import ledger_rows
+
+    cols, rows = ledger_rows(root)
+    print("  ".join(cols))
+    for row in rows:
+        print("  ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    print(
+        f"({len(rows)} releases; in the DuckDB CLI: "
+        f".venv/bin/duckdb -readonly {paths.ledger_path(root)} -c 'FROM ledger')"
+    )
+    return 0

@@ -39,6 +39,21 @@ def marts_staging_path(root: Path) -> Path:
     return root / "marts_staging.duckdb"
 
 
+def outbox_dir(root: Path) -> Path:
+    """outbox/<consumer>/<release_id>/: what each partner or research consumer receives."""
+    return root / "outbox"
+
+
+def release_staging_dir(root: Path) -> Path:
+    """Releases being drafted and checked (pipeline only); renamed into the outbox whole."""
+    return root / "release_staging"
+
+
+def ledger_path(root: Path) -> Path:
+    """Every release and its privacy cost, outside the outbox (pipeline and operators)."""
+    return root / "ledger.duckdb"
+
+
 def dev_key_path(root: Path) -> Path:
     return root / "secrets" / "pseudonym.key"
 

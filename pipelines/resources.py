@@ -9,7 +9,9 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines import paths
+from pipelines.ledger import Ledger
 from pipelines.policy import DEFAULT_POLICY_PATH, PolicyConfig, load_policy
+from pipelines.release_config import DEFAULT_RELEASES_PATH, ReleasesConfig, load_releases
 from transforms.pseudonymize import decode_key
 from transforms.sources import Branch
 from transforms.sql import literal
@@ -95,6 +97,18 @@ class Policy(dg.ConfigurableResource):
         return load_policy(Path(self.path))
 
 
+class ReleaseSettings(dg.ConfigurableResource):
+    """Segments, consumers and budgets (config/releases.yaml), validated at every load, also
+    against the policy's age bands."""
+
+    path: str = str(DEFAULT_RELEASES_PATH)
+
+    def load(self, age_band_widths: tuple[int, ...]) -> ReleasesConfig:
+        config = load_releases(Path(self.path))
+        config.check_against_policy(age_band_widths)
+        return config
+
+
 class Quarantine(dg.ConfigurableResource):
     """Rejected rows with their reasons, one Parquet file per table and slice, owner-only."""
 
@@ -133,3 +147,16 @@ class MartsStore(dg.ConfigurableResource):
         """Attach the staging file as `staging` to a warehouse connection."""
         mode = " (READ_ONLY)" if read_only else ""
         conn.execute(f"ATTACH {literal(str(self.staging))} AS staging{mode}")
+
+
+class Outbox(dg.ConfigurableResource):
+    """Releases: drafted in private staging, delivered to outbox/<consumer>/<release_id>/, and
+    recorded with their privacy cost in the ledger beside the outbox."""
+
+    root: str
+
+    def ledger(self) -> Ledger:
+        return Ledger(Path(self.root))
+
+    def staging(self, consumer: str, run_id: str) -> Path:
+        return paths.release_staging_dir(Path(self.root)) / consumer / run_id

@@ -19,8 +19,13 @@ def age_on(birth_date: str, run_date: dt.date) -> str:
     )
 
 
+def band_label(low: int, width: int) -> str:
+    """The label generalize_birth_date gives the band starting at `low`."""
+    return f"{low}s" if width == 10 else f"{low}-{low + width - 1}"
+
+
 def generalize_birth_date(birth_date: str, run_date: dt.date, width: int) -> str:
-    """Age band label: decades as '20s', other widths as '20-24'."""
+    """Age band label (see band_label): decades as '20s', other widths as '20-24'."""
     age = age_on(birth_date, run_date)
     low = f"(CAST(floor({age} / {width}) AS INTEGER) * {width})"
     if width == 10:

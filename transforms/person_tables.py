@@ -21,6 +21,7 @@ from transforms.generalize import (
 from transforms.sql import text
 
 COOKIE_LINKS = "cookie_links"  # warehouse table: member and cookie pseudonyms seen together
+TARGETING_LISTS = "targeting_lists"  # warehouse table: consenting members per ad segment
 ADULT_AGE = 14  # under this, a member counts only with guardian consent (policy section 8)
 
 
@@ -43,7 +44,8 @@ def _bool(column: str) -> str:
     return f"TRY_CAST({text(column)} AS BOOLEAN)"
 
 
-def _band_column(width: int) -> str:
+def band_column(width: int) -> str:
+    """The members column holding age bands of `width` years."""
     return "age_band" if width == 10 else f"age_band_{width}y"
 
 
@@ -56,7 +58,7 @@ def members_sql(
     extras: list[str],
 ) -> str:
     bands = [
-        f"{generalize_birth_date('birth_date', run_date, w)} AS {_band_column(w)}"
+        f"{generalize_birth_date('birth_date', run_date, w)} AS {band_column(w)}"
         for w in generalization.age_band_widths
     ]
     shaped = ", ".join(

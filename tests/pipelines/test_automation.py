@@ -7,9 +7,10 @@ import datetime as dt
 import dagster as dg
 import pytest
 
-from pipelines.constants import DAILY_JOB, DELETION_JOB, MARTS, WAREHOUSE
+from pipelines.constants import DAILY_JOB, DELETION_JOB, MARTS, RELEASES, WAREHOUSE
 from pipelines.definitions import defs
 from pipelines.marts_docs import DOC_PATH, render
+from pipelines.releases import monthly_partner_delivery
 from pipelines.resources import FileRawSource
 from pipelines.schedules import daily_warehouse_schedule
 from pipelines.sensors import deletion_request_sensor
@@ -27,6 +28,19 @@ def test_daily_schedule_loads_yesterday_without_key_rotation() -> None:
     ops = request.run_config["ops"]
     assert ops and all(op["config"] == {"rotate_key": False} for op in ops.values())
     assert daily_warehouse_schedule.job_name == DAILY_JOB
+
+
+def test_monthly_partner_delivery_delivers_the_month_that_ended() -> None:
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 12, 1, 4, tzinfo=dt.UTC)
+    )
+    request = monthly_partner_delivery(context)
+    assert isinstance(request, dg.RunRequest) and request.partition_key == "2026-11-01"
+    job = defs.resolve_job_def(monthly_partner_delivery.job_name)
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
+        "demo_partner_release_draft",
+        "demo_partner_release",
+    }
 
 
 def test_deletion_sensor_fires_once_per_change(root) -> None:
@@ -54,8 +68,8 @@ def test_deletion_sensor_fires_once_per_change(root) -> None:
     assert deletion_request_sensor.job_name == DELETION_JOB
 
 
-@pytest.mark.parametrize(("group", "size"), [(WAREHOUSE, 6), (MARTS, 7)])
-def test_every_warehouse_and_mart_asset_has_a_blocking_check(group, size) -> None:
+@pytest.mark.parametrize(("group", "size"), [(WAREHOUSE, 7), (MARTS, 7), (RELEASES, 4)])
+def test_every_warehouse_mart_and_release_asset_has_a_blocking_check(group, size) -> None:
     graph = defs.resolve_asset_graph()
     keys = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == group]
     specs = [

@@ -105,6 +105,7 @@ def test_erasure_check_fails_when_a_row_survives(root) -> None:
     )
     assert result.passed is False
     assert (
-        result.metadata["warehouse_rows"].value == 8  # 7 of rows_of_leaver + their cookie link
+        # 7 of rows_of_leaver + their cookie link + their targeting list row (shoppers_books)
+        result.metadata["warehouse_rows"].value == 9
         and result.metadata["quarantine_rows"].value == 2
     )

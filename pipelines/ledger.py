@@ -1,0 +1,282 @@
+"""The privacy ledger (P5, P6): every release, what it cost, and every answer it drew.
+
+`ledger.duckdb` lives beside the outbox, never in it, and opens in the operators' DuckDB CLI:
+`.venv/bin/duckdb -readonly data/ledger.duckdb -c 'FROM releases'`. Stored answers make a
+question asked again cost nothing and return the same numbers. A release is written `pending`
+with its answers in one transaction, its folder is renamed into the outbox, then it is marked
+`landed`; `reconcile` settles a crash in between (folder present: landed; absent: forgotten,
+charge and answers with it), so a release is either delivered and charged, or neither.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipelines import paths
+from pipelines.duck import columns
+from transforms.sql import literal
+
+LEDGER_STORAGE = "v1.5.0"  # what the pip `duckdb-cli` (1.5.6) reads (CONTRACT.md)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS releases (
+    release_id VARCHAR PRIMARY KEY, consumer VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    status VARCHAR NOT NULL, question_key VARCHAR NOT NULL, question VARCHAR NOT NULL,
+    period_first DATE NOT NULL, period_last DATE NOT NULL, budget_month VARCHAR NOT NULL,
+    epsilon DOUBLE NOT NULL, delta DOUBLE NOT NULL, k INTEGER NOT NULL, row_count BIGINT NOT NULL,
+    files VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, folder VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (
+    consumer VARCHAR NOT NULL, query_key VARCHAR NOT NULL, release_id VARCHAR NOT NULL,
+    label VARCHAR NOT NULL, question VARCHAR NOT NULL, epsilon DOUBLE NOT NULL,
+    sensitivity INTEGER NOT NULL, scale DOUBLE NOT NULL, ci95 DOUBLE NOT NULL,
+    PRIMARY KEY (consumer, query_key));
+CREATE TABLE IF NOT EXISTS answer_cells (
+    consumer VARCHAR NOT NULL, query_key VARCHAR NOT NULL, cell VARCHAR NOT NULL,
+    value BIGINT NOT NULL);
+CREATE OR REPLACE VIEW ledger AS
+    SELECT release_id, consumer, kind, period_first, period_last, budget_month, epsilon, delta,
+           k, row_count, created_at, question, files
+    FROM releases WHERE status = 'landed' ORDER BY created_at;
+"""
+
+
+COMMENTS = {
+    "TABLE releases": "Every release: consumer, question, cost, rows, file checksums. status "
+    "landed = delivered; pending = being delivered (settled before the next use)",
+    "VIEW ledger": "Delivered releases, oldest first (P6)",
+    "TABLE answers": "Every differentially private answer drawn, by consumer and normalized "
+    "question: asked again, it is returned, never drawn anew (P5)",
+}
+
+
+class BudgetExceededError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One query's noisy counts (cell -> value) and the noise they carry."""
+
+    epsilon: float
+    sensitivity: int
+    scale: float
+    ci95: float
+    cells: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StoredAnswer(Answer):
+    release_id: str
+
+
+@dataclass(frozen=True)
+class NewAnswer(Answer):
+    query_key: str
+    label: str
+    question: str  # JSON
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    release_id: str
+    consumer: str
+    kind: str
+    question_key: str
+    question: str  # JSON
+    period: tuple[dt.date, dt.date]
+    epsilon: float
+    k: int
+    row_count: int
+    files: dict[str, str]  # name -> sha256
+    created_at: dt.datetime
+    folder: Path
+
+    @property
+    def budget_month(self) -> str:
+        return f"{self.created_at:%Y-%m}"
+
+
+class Ledger:
+    """The ledger file under the data root; every use holds an exclusive lock, so two runs
+    never both spend the same budget."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = paths.ledger_path(root)
+        self.lock_path = self.path.with_suffix(".lock")
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the settled ledger, under the lock, closed afterwards."""
+        paths.data_root_dir(self.root)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, paths.PRIVATE_FILE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            conn = duckdb.connect()
+            try:
+                conn.execute(
+                    f"ATTACH {literal(str(self.path))} AS ledger "
+                    f"(STORAGE_VERSION '{LEDGER_STORAGE}')"
+                )
+                conn.execute("USE ledger")
+                conn.execute(SCHEMA)
+                for what, text in COMMENTS.items():
+                    conn.execute(f"COMMENT ON {what} IS {literal(text)}")
+                self.path.chmod(paths.PRIVATE_FILE)
+                reconcile(conn)
+                yield conn
+            finally:
+                conn.close()
+        finally:
+            os.close(fd)
+
+    # --- reading ------------------------------------------------------------------------
+
+    @staticmethod
+    def spent(conn: duckdb.DuckDBPyConnection, consumer: str, month: str) -> float:
+        rows = conn.execute(
+            "SELECT COALESCE(sum(epsilon), 0) FROM releases WHERE consumer = ? "
+            "AND budget_month = ?",
+            [consumer, month],
+        ).fetchall()
+        return float(rows[0][0])
+
+    @staticmethod
+    def stored(
+        conn: duckdb.DuckDBPyConnection, consumer: str, keys: list[str]
+    ) -> dict[str, StoredAnswer]:
+        found = conn.execute(
+            "SELECT query_key, release_id, epsilon, sensitivity, scale, ci95 FROM answers "
+            "WHERE consumer = ? AND list_contains(?, query_key)",
+            [consumer, keys],
+        ).fetchall()
+        cells: dict[str, dict[str, int]] = {key: {} for key, *_ in found}
+        for key, cell, value in conn.execute(
+            "SELECT query_key, cell, value FROM answer_cells WHERE consumer = ? "
+            "AND list_contains(?, query_key)",
+            [consumer, keys],
+        ).fetchall():
+            cells[key][cell] = int(value)
+        return {
+            key: StoredAnswer(e, s, sc, ci, cells[key], release_id=r)
+            for key, r, e, s, sc, ci in found
+        }
+
+    @staticmethod
+    def release_with_question(
+        conn: duckdb.DuckDBPyConnection, consumer: str, question_key: str
+    ) -> tuple[str, Path] | None:
+        rows = conn.execute(
+            "SELECT release_id, folder FROM releases WHERE consumer = ? AND question_key = ? "
+            "AND status = 'landed' ORDER BY created_at LIMIT 1",
+            [consumer, question_key],
+        ).fetchall()
+        return (rows[0][0], Path(rows[0][1])) if rows else None
+
+    # --- writing ------------------------------------------------------------------------
+
+    @staticmethod
+    def record_pending(
+        conn: duckdb.DuckDBPyConnection, r: ReleaseRecord, answers: list[NewAnswer]
+    ) -> None:
+        """The release and its new answers, charged, in one transaction."""
+        conn.execute("BEGIN")
+        try:
+            conn.execute(
+                "INSERT INTO releases VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, 0.0, ?, ?, "
+                "?, ?, ?)",
+                [
+                    r.release_id,
+                    r.consumer,
+                    r.kind,
+                    r.question_key,
+                    r.question,
+                    *r.period,
+                    r.budget_month,
+                    r.epsilon,
+                    r.k,
+                    r.row_count,
+                    json.dumps(r.files),
+                    r.created_at,
+                    str(r.folder),
+                ],
+            )
+            for a in answers:
+                conn.execute(
+                    "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        r.consumer,
+                        a.query_key,
+                        r.release_id,
+                        a.label,
+                        a.question,
+                        a.epsilon,
+                        a.sensitivity,
+                        a.scale,
+                        a.ci95,
+                    ],
+                )
+                cells = pa.table({
+                    "consumer": [r.consumer] * len(a.cells),
+                    "query_key": [a.query_key] * len(a.cells),
+                    "cell": list(a.cells),
+                    "value": pa.array(list(a.cells.values()), pa.int64()),
+                })  # fmt: skip
+                conn.register("new_cells", cells)
+                conn.execute("INSERT INTO answer_cells SELECT * FROM new_cells")
+                conn.unregister("new_cells")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def mark_landed(conn: duckdb.DuckDBPyConnection, release_id: str) -> None:
+        conn.execute("UPDATE releases SET status = 'landed' WHERE release_id = ?", [release_id])
+
+
+def reconcile(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Settle releases left `pending` by a crash; returns what was done, one line each."""
+    done = []
+    pending = conn.execute(
+        "SELECT release_id, consumer, folder FROM releases WHERE status = 'pending'"
+    ).fetchall()
+    for release_id, consumer, folder in pending:
+        if Path(folder).is_dir():
+            Ledger.mark_landed(conn, release_id)
+            done.append(f"{release_id}: folder in the outbox, marked landed")
+            continue
+        conn.execute("BEGIN")
+        conn.execute(
+            "DELETE FROM answer_cells WHERE consumer = ? AND query_key IN "
+            "(SELECT query_key FROM answers WHERE release_id = ?)",
+            [consumer, release_id],
+        )
+        conn.execute("DELETE FROM answers WHERE release_id = ?", [release_id])
+        conn.execute("DELETE FROM releases WHERE release_id = ?", [release_id])
+        conn.execute("COMMIT")
+        done.append(f"{release_id}: never reached the outbox, charge and answers removed")
+    return done
+
+
+def discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def ledger_rows(root: Path) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The delivered releases, for `python -m pipelines.cli ledger`."""
+    with Ledger(root).open() as conn:
+        cols = [c for c in columns(conn, "ledger") if c not in ("question", "files")]
+        rows = conn.execute(f"SELECT {', '.join(cols)} FROM ledger").fetchall()  # noqa: S608
+    return cols, rows

@@ -1,0 +1,145 @@
+"""The five verdicts a release folder must pass before it reaches the outbox (P1, P2, P5, P6).
+
+Each reads the files as the consumer would receive them, not the numbers the drafter meant to
+write, so a bug between the two is caught here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.duck import scalar
+from pipelines.mart_verify import Verdict
+from pipelines.release_draft import MANIFEST, REPORT, sha256
+from transforms.checks import identifier_named_columns
+
+K_HOLDS = "k_holds_for_every_count"
+BUDGET = "budget_not_exceeded"
+MANIFEST_TRUE = "manifest_complete_and_checksums_true"
+NO_IDENTIFIER_COLUMN = "no_identifier_column"
+NO_PSEUDONYM = "no_pseudonym_shaped_value"
+
+DESCRIPTIONS = {
+    K_HOLDS: "Every count in every released file is at least the consumer's k (or empty).",
+    BUDGET: "The consumer's epsilon spent this calendar month, with this release, is within its "
+    "monthly budget.",
+    MANIFEST_TRUE: "manifest.json has every field, lists exactly the files in the folder, and "
+    "each file's sha256 and row count are true.",
+    NO_IDENTIFIER_COLUMN: "No released column is named like an identifier (member, cookie, "
+    "email, phone, name, IP, user agent, birth date, URL, free text, pseudonym).",
+    NO_PSEUDONYM: "No released value looks like a pseudonym or a hex digest, and no member or "
+    "cookie pseudonym of the warehouse appears anywhere in any released file.",
+}
+
+MANIFEST_FIELDS = (
+    "release_id", "consumer", "kind", "question", "data_period", "created_at", "epsilon_spent",
+    "delta_spent", "k", "row_counts", "counts", "files", "budget",
+)  # fmt: skip
+# hex digests (md5 and longer), base64 of 16+ bytes: the shapes a hashed identifier takes
+DIGEST_SHAPED = re.compile(r"^(?:[0-9a-fA-F]{24,}|[A-Za-z0-9+/_-]{22,}={0,2})$")
+HEX_TOKEN = re.compile(r"[0-9a-f]{32,}")
+
+
+def _csvs(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.csv"))
+
+
+def _read(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def k_problems(folder: Path, manifest: dict[str, Any], k: int) -> list[str]:
+    """Counts are the manifest's noisy columns and any column holding only whole numbers."""
+    noisy = {c["file"]: set(c["noise"]) for c in manifest.get("counts", [])}
+    problems = []
+    for path in _csvs(folder):
+        header, rows = _read(path)
+        for i, col in enumerate(header):
+            values = [r[i] for r in rows if r[i] != ""]
+            numeric = bool(values) and all(v.lstrip("-").isdigit() for v in values)
+            if col not in noisy.get(path.name, set()) and not numeric:
+                continue
+            low = [v for v in values if not v.lstrip("-").isdigit() or int(v) < k]
+            if low:
+                problems.append(f"{path.name}.{col}: {len(low)} counts below k={k}")
+    return problems
+
+
+def manifest_problems(folder: Path) -> list[str]:
+    path = folder / MANIFEST
+    if not path.exists():
+        return ["no manifest.json"]
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    problems = [f"manifest has no {f}" for f in MANIFEST_FIELDS if f not in manifest]
+    listed = manifest.get("files", {})
+    present = {p.name for p in folder.iterdir() if p.name != MANIFEST}
+    if set(listed) != present:
+        problems.append(f"manifest lists {sorted(listed)} but the folder holds {sorted(present)}")
+    for name in sorted(set(listed) & present):
+        if listed[name].get("sha256") != sha256(folder / name):
+            problems.append(f"{name}: sha256 differs from the manifest")
+        if name.endswith(".csv") and listed[name].get("rows") != len(_read(folder / name)[1]):
+            problems.append(f"{name}: row count differs from the manifest")
+    if REPORT not in present:
+        problems.append("no report.html")
+    return problems
+
+
+def identifier_columns(folder: Path) -> list[str]:
+    return [f"{p.name}.{c}" for p in _csvs(folder) for c in identifier_named_columns(_read(p)[0])]
+
+
+def pseudonym_problems(folder: Path, warehouse: duckdb.DuckDBPyConnection) -> list[str]:
+    problems = []
+    for path in _csvs(folder):
+        header, rows = _read(path)
+        shaped = {
+            (h, v) for r in rows for h, v in zip(header, r, strict=False) if DIGEST_SHAPED.match(v)
+        }
+        problems += [
+            f"{path.name}.{h}: a value shaped like a digest" for h in sorted({h for h, _ in shaped})
+        ]
+    tokens = sorted({t for p in folder.iterdir() for t in HEX_TOKEN.findall(p.read_text("utf-8"))})
+    if tokens:
+        hits = scalar(
+            warehouse,
+            "SELECT count(*) FROM unnest(?::VARCHAR[]) t(token) WHERE token IN "
+            "(SELECT member_pseudonym FROM members UNION ALL "
+            "SELECT cookie_pseudonym FROM cookie_links)",
+            [tokens],
+        )
+        if hits:
+            problems.append(f"{hits} member or cookie pseudonyms of the warehouse in the files")
+    return problems
+
+
+def verify_release(
+    folder: Path, k: int, budget: tuple[float, float, float], warehouse: duckdb.DuckDBPyConnection
+) -> list[Verdict]:
+    """`budget`: (spent this month without this release, requested, monthly)."""
+    manifest_path = folder / MANIFEST
+    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+    spent, requested, monthly = budget
+    verdicts = {
+        K_HOLDS: k_problems(folder, manifest, k),
+        BUDGET: [f"spent {spent:g} + this release {requested:g} > monthly {monthly:g}"]
+        if spent + requested > monthly + 1e-9
+        else [],
+        MANIFEST_TRUE: manifest_problems(folder),
+        NO_IDENTIFIER_COLUMN: [f"identifier-named: {identifier_columns(folder)}"]
+        if identifier_columns(folder)
+        else [],
+        NO_PSEUDONYM: pseudonym_problems(folder, warehouse),
+    }
+    return [
+        Verdict(check, not problems, "; ".join(problems) or DESCRIPTIONS[check], {})
+        for check, problems in verdicts.items()
+    ]
