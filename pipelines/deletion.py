@@ -9,6 +9,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines import duck
 from pipelines.constants import WAREHOUSE
 from pipelines.duck import columns, count, scalar, temp_table
+from pipelines.erasures import record_erased_members
 from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import PERSON_TABLES
 from pipelines.links import store_cookie_links
@@ -107,6 +108,7 @@ def member_erasure(
         removed = erase_warehouse(conn)
         purged = purge_quarantine(conn, quarantine)
         members = count(conn, "SELECT * FROM erased_ids")
+        record_erased_members(conn, members)
     rewrite_database(Path(warehouse.database))
     make_private(Path(warehouse.database))
     result = table_result(context, DELETION_REQUESTS, load)

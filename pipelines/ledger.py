@@ -35,15 +35,16 @@ CREATE TABLE IF NOT EXISTS releases (
     status VARCHAR NOT NULL, question_key VARCHAR NOT NULL, question VARCHAR NOT NULL,
     period_first DATE NOT NULL, period_last DATE NOT NULL, budget_month VARCHAR NOT NULL,
     epsilon DOUBLE NOT NULL, delta DOUBLE NOT NULL, k INTEGER NOT NULL, row_count BIGINT NOT NULL,
-    files VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, folder VARCHAR NOT NULL);
+    files VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, folder VARCHAR NOT NULL,
+    draft_folder VARCHAR NOT NULL, erased_members BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS answers (
     consumer VARCHAR NOT NULL, query_key VARCHAR NOT NULL, release_id VARCHAR NOT NULL,
     label VARCHAR NOT NULL, question VARCHAR NOT NULL, epsilon DOUBLE NOT NULL,
     sensitivity INTEGER NOT NULL, scale DOUBLE NOT NULL, ci95 DOUBLE NOT NULL,
-    PRIMARY KEY (consumer, query_key));
+    erased_members BIGINT NOT NULL, PRIMARY KEY (consumer, query_key, erased_members));
 CREATE TABLE IF NOT EXISTS answer_cells (
-    consumer VARCHAR NOT NULL, query_key VARCHAR NOT NULL, cell VARCHAR NOT NULL,
-    value BIGINT NOT NULL);
+    consumer VARCHAR NOT NULL, query_key VARCHAR NOT NULL, erased_members BIGINT NOT NULL,
+    cell VARCHAR NOT NULL, value BIGINT NOT NULL);
 CREATE OR REPLACE VIEW ledger AS
     SELECT release_id, consumer, kind, period_first, period_last, budget_month, epsilon, delta,
            k, row_count, created_at, question, files
@@ -56,7 +57,8 @@ COMMENTS = {
     "landed = delivered; pending = being delivered (settled before the next use)",
     "VIEW ledger": "Delivered releases, oldest first (P6)",
     "TABLE answers": "Every differentially private answer drawn, by consumer and normalized "
-    "question: asked again, it is returned, never drawn anew (P5)",
+    "question: asked again, it is returned, never drawn anew (P5); erased_members: how many "
+    "members had been erased when it was drawn (after more erasures it is not reused, P4)",
 }
 
 
@@ -100,7 +102,9 @@ class ReleaseRecord:
     row_count: int
     files: dict[str, str]  # name -> sha256
     created_at: dt.datetime
-    folder: Path
+    folder: Path  # relative to the data root: outbox/<consumer>/<release_id>
+    draft_folder: Path  # relative to the data root: where the draft waits in staging
+    erased_members: int  # members erased when its answers were drawn
 
     @property
     def budget_month(self) -> str:
@@ -134,7 +138,7 @@ class Ledger:
                 for what, text in COMMENTS.items():
                     conn.execute(f"COMMENT ON {what} IS {literal(text)}")
                 self.path.chmod(paths.PRIVATE_FILE)
-                reconcile(conn)
+                reconcile(conn, self.root)
                 yield conn
             finally:
                 conn.close()
@@ -154,18 +158,21 @@ class Ledger:
 
     @staticmethod
     def stored(
-        conn: duckdb.DuckDBPyConnection, consumer: str, keys: list[str]
+        conn: duckdb.DuckDBPyConnection, consumer: str, keys: list[str], erased_members: int
     ) -> dict[str, StoredAnswer]:
+        """Answers to `keys` drawn when as many members were erased as now: an answer drawn
+        before a later erasure counts members since deleted and is not reused."""
+        where = "consumer = ? AND list_contains(?, query_key) AND erased_members = ?"
+        params = [consumer, keys, erased_members]
         found = conn.execute(
-            "SELECT query_key, release_id, epsilon, sensitivity, scale, ci95 FROM answers "
-            "WHERE consumer = ? AND list_contains(?, query_key)",
-            [consumer, keys],
+            "SELECT query_key, release_id, epsilon, sensitivity, scale, ci95 FROM answers "  # noqa: S608
+            f"WHERE {where}",
+            params,
         ).fetchall()
         cells: dict[str, dict[str, int]] = {key: {} for key, *_ in found}
         for key, cell, value in conn.execute(
-            "SELECT query_key, cell, value FROM answer_cells WHERE consumer = ? "
-            "AND list_contains(?, query_key)",
-            [consumer, keys],
+            f"SELECT query_key, cell, value FROM answer_cells WHERE {where}",  # noqa: S608
+            params,
         ).fetchall():
             cells[key][cell] = int(value)
         return {
@@ -176,13 +183,14 @@ class Ledger:
     @staticmethod
     def release_with_question(
         conn: duckdb.DuckDBPyConnection, consumer: str, question_key: str
-    ) -> tuple[str, Path] | None:
+    ) -> tuple[str, str] | None:
+        """(release id, folder relative to the data root) of a delivered release."""
         rows = conn.execute(
             "SELECT release_id, folder FROM releases WHERE consumer = ? AND question_key = ? "
             "AND status = 'landed' ORDER BY created_at LIMIT 1",
             [consumer, question_key],
         ).fetchall()
-        return (rows[0][0], Path(rows[0][1])) if rows else None
+        return (rows[0][0], rows[0][1]) if rows else None
 
     # --- writing ------------------------------------------------------------------------
 
@@ -195,7 +203,7 @@ class Ledger:
         try:
             conn.execute(
                 "INSERT INTO releases VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, 0.0, ?, ?, "
-                "?, ?, ?)",
+                "?, ?, ?, ?, ?)",
                 [
                     r.release_id,
                     r.consumer,
@@ -210,11 +218,13 @@ class Ledger:
                     json.dumps(r.files),
                     r.created_at,
                     str(r.folder),
+                    str(r.draft_folder),
+                    r.erased_members,
                 ],
             )
             for a in answers:
                 conn.execute(
-                    "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         r.consumer,
                         a.query_key,
@@ -225,11 +235,13 @@ class Ledger:
                         a.sensitivity,
                         a.scale,
                         a.ci95,
+                        r.erased_members,
                     ],
                 )
                 cells = pa.table({
                     "consumer": [r.consumer] * len(a.cells),
                     "query_key": [a.query_key] * len(a.cells),
+                    "erased_members": pa.array([r.erased_members] * len(a.cells), pa.int64()),
                     "cell": list(a.cells),
                     "value": pa.array(list(a.cells.values()), pa.int64()),
                 })  # fmt: skip
@@ -246,26 +258,33 @@ class Ledger:
         conn.execute("UPDATE releases SET status = 'landed' WHERE release_id = ?", [release_id])
 
 
-def reconcile(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Settle releases left `pending` by a crash; returns what was done, one line each."""
+def reconcile(conn: duckdb.DuckDBPyConnection, root: Path) -> list[str]:
+    """Settle releases left `pending` by a crash; returns what was done, one line each.
+
+    In the outbox: it landed. Still in staging: the rename never happened, so the charge and
+    answers go and the draft with them. In neither (collected or moved before the ledger heard
+    of it): it may have been seen, so it stays charged."""
     done = []
     pending = conn.execute(
-        "SELECT release_id, consumer, folder FROM releases WHERE status = 'pending'"
+        "SELECT release_id, folder, draft_folder FROM releases WHERE status = 'pending'"
     ).fetchall()
-    for release_id, consumer, folder in pending:
-        if Path(folder).is_dir():
+    for release_id, folder, draft_folder in pending:
+        if (root / folder).is_dir() or not (root / draft_folder).is_dir():
             Ledger.mark_landed(conn, release_id)
-            done.append(f"{release_id}: folder in the outbox, marked landed")
+            done.append(f"{release_id}: delivered (or gone from staging), kept charged")
             continue
         conn.execute("BEGIN")
         conn.execute(
-            "DELETE FROM answer_cells WHERE consumer = ? AND query_key IN "
-            "(SELECT query_key FROM answers WHERE release_id = ?)",
-            [consumer, release_id],
+            "DELETE FROM answer_cells WHERE EXISTS (SELECT 1 FROM answers a WHERE "
+            "a.release_id = ? AND a.consumer = answer_cells.consumer AND "
+            "a.query_key = answer_cells.query_key AND "
+            "a.erased_members = answer_cells.erased_members)",
+            [release_id],
         )
         conn.execute("DELETE FROM answers WHERE release_id = ?", [release_id])
         conn.execute("DELETE FROM releases WHERE release_id = ?", [release_id])
         conn.execute("COMMIT")
+        discard(root / draft_folder)
         done.append(f"{release_id}: never reached the outbox, charge and answers removed")
     return done
 

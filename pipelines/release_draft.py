@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from pipelines import paths
+from pipelines.erasures import erased_members
 from pipelines.ledger import BudgetExceededError, Ledger, NewAnswer, ReleaseRecord
 from pipelines.release_report import render_report
 from transforms.noise import Mechanism, mechanism, noisy_counts
@@ -103,14 +104,17 @@ def draft(
         paths.private_dir(folder)
     keys = list(plan.queries)
     month = f"{now:%Y-%m}"
+    erased = erased_members(warehouse)
     with ledger.open() as conn:
-        stored = Ledger.stored(conn, consumer.name, keys)
+        for other in staging.parent.iterdir():  # undelivered drafts: never seen, never kept
+            shutil.rmtree(other, ignore_errors=True)
+        stored = Ledger.stored(conn, consumer.name, keys, erased)
         replayed = Ledger.release_with_question(conn, consumer.name, plan.question_key())
         spent = Ledger.spent(conn, consumer.name, month)
-    if replayed and replayed[1].is_dir():
+    if replayed and (ledger.root / replayed[1]).is_dir():
         paths.private_dir(staging)
         (staging / STATE).write_text(json.dumps({"replay_of": replayed[0]}))
-        return Outcome(replayed[0], replayed[1], 0.0, True, {})
+        return Outcome(replayed[0], ledger.root / replayed[1], 0.0, True, {})
 
     share = plan.epsilon_per_query(consumer.release_epsilon)
     mechanisms: dict[str, Mechanism] = {
@@ -199,7 +203,9 @@ def draft(
         sum(rows.values()),
         {n: f["sha256"] for n, f in manifest["files"].items()},
         now,
-        paths.outbox_dir(ledger.root) / consumer.name / release_id,
+        paths.outbox_dir(Path()) / consumer.name / release_id,
+        folder.relative_to(ledger.root),
+        erased,
     )
     state = {
         "record": _record_json(record),
@@ -254,6 +260,7 @@ def _record_json(r: ReleaseRecord) -> dict[str, Any]:
         "period": [d.isoformat() for d in r.period],
         "created_at": r.created_at.isoformat(),
         "folder": str(r.folder),
+        "draft_folder": str(r.draft_folder),
     }
 
 
@@ -264,6 +271,7 @@ def _record_from_json(d: dict[str, Any]) -> ReleaseRecord:
             "period": tuple(dt.date.fromisoformat(x) for x in d["period"]),
             "created_at": dt.datetime.fromisoformat(d["created_at"]),
             "folder": Path(d["folder"]),
+            "draft_folder": Path(d["draft_folder"]),
         }
     )
 
@@ -283,12 +291,14 @@ def deliver(ledger: Ledger, staging: Path) -> Outcome:
             ).fetchall()
         if not rows:
             raise ReleaseConflictError(f"stored release {state['replay_of']} is not in the ledger")
-        return Outcome(state["replay_of"], Path(rows[0][0]), 0.0, True, {})
+        shutil.rmtree(staging, ignore_errors=True)
+        return Outcome(state["replay_of"], ledger.root / rows[0][0], 0.0, True, {})
     record = _record_from_json(state["record"])
     answers = [NewAnswer(**a) for a in state["answers"]]
-    draft_folder = staging / "release"
+    draft_folder, folder = ledger.root / record.draft_folder, ledger.root / record.folder
+    keys = [a.query_key for a in answers]
     with ledger.open() as conn:
-        answered = Ledger.stored(conn, record.consumer, [a.query_key for a in answers])
+        answered = Ledger.stored(conn, record.consumer, keys, record.erased_members)
         if answered:
             shutil.rmtree(staging)
             raise ReleaseConflictError(
@@ -299,13 +309,11 @@ def deliver(ledger: Ledger, staging: Path) -> Outcome:
         Budget(record.budget_month, state["monthly_epsilon"], spent, record.epsilon).refuse_if_over(
             record.consumer
         )
-        for folder in (record.folder.parent.parent, record.folder.parent):  # outbox/<consumer>/
-            paths.private_dir(folder)
+        for parent in (folder.parent.parent, folder.parent):  # outbox/<consumer>/
+            paths.private_dir(parent)
         Ledger.record_pending(conn, record, answers)
-        os.rename(draft_folder, record.folder)  # the commit point: whole folder or none
+        os.rename(draft_folder, folder)  # the commit point: whole folder or none
         Ledger.mark_landed(conn, record.release_id)
     shutil.rmtree(staging, ignore_errors=True)
-    rows = {
-        n: f for n, f in json.loads((record.folder / MANIFEST).read_text())["row_counts"].items()
-    }
-    return Outcome(record.release_id, record.folder, record.epsilon, False, rows)
+    rows = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["row_counts"]
+    return Outcome(record.release_id, folder, record.epsilon, False, rows)

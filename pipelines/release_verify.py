@@ -41,9 +41,13 @@ MANIFEST_FIELDS = (
     "release_id", "consumer", "kind", "question", "data_period", "created_at", "epsilon_spent",
     "delta_spent", "k", "row_counts", "counts", "files", "budget",
 )  # fmt: skip
-# hex digests (md5 and longer), base64 of 16+ bytes: the shapes a hashed identifier takes
-DIGEST_SHAPED = re.compile(r"^(?:[0-9a-fA-F]{24,}|[A-Za-z0-9+/_-]{22,}={0,2})$")
-HEX_TOKEN = re.compile(r"[0-9a-f]{32,}")
+# hex digests (md5 and longer), base64 of 16+ bytes (mixed case and digits, unlike a long
+# snake_case campaign name): the shapes a hashed identifier takes
+DIGEST_SHAPED = re.compile(
+    r"^(?:[0-9a-fA-F]{24,}|(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])[A-Za-z0-9+/_-]{22,}={0,2})$"
+)
+HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32,}")
+TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{22,}")
 
 
 def _csvs(folder: Path) -> list[Path]:
@@ -97,27 +101,47 @@ def identifier_columns(folder: Path) -> list[str]:
     return [f"{p.name}.{c}" for p in _csvs(folder) for c in identifier_named_columns(_read(p)[0])]
 
 
+def _allowed_digests(folder: Path) -> set[str]:
+    """The digests a release is meant to hold: its id, files' checksums and query keys."""
+    path = folder / MANIFEST
+    if not path.exists():
+        return set()
+    manifest = json.loads(path.read_text("utf-8"))
+    files = manifest.get("files", {})
+    return {manifest.get("release_id", ""), *(f.get("sha256", "") for f in files.values())} | {
+        q.get("key", "") for q in manifest.get("question", [])
+    }
+
+
+def _pseudonyms_sql(warehouse: duckdb.DuckDBPyConnection) -> str:
+    """Every pseudonym column of every warehouse table, lower-cased."""
+    cols = warehouse.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
+        "current_database() AND schema_name = 'main' AND column_name LIKE '%pseudonym'"
+    ).fetchall()
+    return " UNION ".join(f"SELECT lower({c}) FROM {t}" for t, c in cols) or "SELECT NULL"  # noqa: S608
+
+
 def pseudonym_problems(folder: Path, warehouse: duckdb.DuckDBPyConnection) -> list[str]:
-    problems = []
-    for path in _csvs(folder):
-        header, rows = _read(path)
-        shaped = {
-            (h, v) for r in rows for h, v in zip(header, r, strict=False) if DIGEST_SHAPED.match(v)
-        }
-        problems += [
-            f"{path.name}.{h}: a value shaped like a digest" for h in sorted({h for h, _ in shaped})
-        ]
-    tokens = sorted({t for p in folder.iterdir() for t in HEX_TOKEN.findall(p.read_text("utf-8"))})
-    if tokens:
+    """Digest-shaped values in any file (only the manifest's own checksums and keys allowed),
+    and any warehouse pseudonym, in any case, anywhere in any file."""
+    problems, hex_tokens = [], set()
+    allowed = _allowed_digests(folder)
+    for path in sorted(folder.iterdir()):
+        text = path.read_text("utf-8")
+        shaped = {t for t in TOKEN.findall(text) if DIGEST_SHAPED.match(t)} - allowed
+        if shaped:
+            problems.append(f"{path.name}: {len(shaped)} values shaped like a digest")
+        hex_tokens |= {t.lower() for t in HEX_TOKEN.findall(text)}
+    if hex_tokens:
         hits = scalar(
             warehouse,
-            "SELECT count(*) FROM unnest(?::VARCHAR[]) t(token) WHERE token IN "
-            "(SELECT member_pseudonym FROM members UNION ALL "
-            "SELECT cookie_pseudonym FROM cookie_links)",
-            [tokens],
+            "SELECT count(*) FROM unnest(?::VARCHAR[]) t(token) WHERE token IN "  # noqa: S608
+            f"({_pseudonyms_sql(warehouse)})",
+            [sorted(hex_tokens)],
         )
         if hits:
-            problems.append(f"{hits} member or cookie pseudonyms of the warehouse in the files")
+            problems.append(f"{hits} pseudonyms of the warehouse in the files")
     return problems
 
 

@@ -4,6 +4,7 @@ Monthly partitions: a partition is a calendar month (UTC) of data."""
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,13 +129,16 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
         state = json.loads((staging / STATE).read_text(encoding="utf-8"))
         with outbox.ledger().open() as ledger:
             if "replay_of" in state:  # nothing new leaves: the stored release is re-checked
-                folder, requested, month = stored_folder(ledger, state["replay_of"]), 0.0, None
+                folder = outbox.ledger().root / stored_folder(ledger, state["replay_of"])
+                requested, month = 0.0, None
             else:
                 folder, requested = staging / "release", state["record"]["epsilon"]
                 month = state["record"]["created_at"][:7]
             spent = Ledger.spent(ledger, name, month) if month else 0.0
         with duck.connect(warehouse) as conn:
             verdicts = verify_release(folder, c.k, (spent, requested, c.monthly_epsilon), conn)
+        if month and not all(v.passed for v in verdicts):
+            shutil.rmtree(folder)  # a draft that failed is never delivered: not kept either
         for v in verdicts:
             yield dg.AssetCheckResult(
                 asset_key=draft_def.key,
@@ -148,6 +152,7 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
 
 
 def stored_folder(ledger: duckdb.DuckDBPyConnection, release_id: str) -> Path:
+    """The outbox folder of a delivered release, relative to the data root."""
     rows = ledger.execute(
         "SELECT folder FROM releases WHERE release_id = ?", [release_id]
     ).fetchall()

@@ -13,9 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from transforms.contract import GENDERS, REGIONS, SECTIONS
-from transforms.eligibility import Purpose, cookie_owners_sql, counted_events_sql
+from transforms.eligibility import Purpose, counted_events_sql
 from transforms.generalize import band_label
-from transforms.person_tables import COOKIE_LINKS
 from transforms.release_queries import Dimension, Query
 from transforms.segments import OLDEST_AGE, Segment, segment_members_sql
 from transforms.sql import in_list, literal
@@ -54,14 +53,11 @@ SECTION = Dimension("section", SECTIONS)
 
 
 def _events(table: str, purpose: Purpose, period: Period) -> str:
-    owners = None
-    if table in ("visits", "ad_events"):
-        owners = f"({cookie_owners_sql(purpose, 'members', COOKIE_LINKS)})"
-    events = counted_events_sql(table, purpose, "members", owners)
-    return (
-        f"SELECT *, substr(unit, 3) AS member_pseudonym_ FROM ({events}) "  # noqa: S608
-        f"WHERE is_member AND {period.between()}"
-    )
+    """The period's logged-in events of members who may count for `purpose`. Logged-out events
+    are left out: credited to a shared device's member, they would let one member's presence
+    change other members' counts, and no contribution bound would hold (D10)."""
+    events = counted_events_sql(table, purpose, "members")
+    return f"SELECT * FROM ({events}) WHERE {period.between()}"  # noqa: S608
 
 
 def _known(column: str, domain: Dimension, fallback: str) -> str:
@@ -72,10 +68,13 @@ def _known(column: str, domain: Dimension, fallback: str) -> str:
 
 
 def audience_query(segment: Segment, last_day: dt.date, widths: tuple[int, ...]) -> Query:
-    """Members in the segment on `last_day`: each counts once."""
+    """Members in the segment on `last_day`: each counts once. Without behaviour the segment
+    does not depend on the day, so it is one question per month of data: re-asking with another
+    last day returns the stored answer instead of a fresh draw of the same count."""
+    as_of = str(last_day) if segment.behaviours else f"{last_day:%Y-%m}"
     return Query(
         label=f"audience_size of {segment.segment_id}",
-        question={"count": "members", "of": segment.question(Purpose.ADS), "as_of": str(last_day)},
+        question={"count": "members", "of": segment.question(Purpose.ADS), "as_of": as_of},
         dimensions=(),
         contributions=segment_members_sql(segment, Purpose.ADS, last_day, widths),
         distinct=True,
@@ -109,10 +108,10 @@ def campaign_queries(
     queries = {}
     for column, (what, kind, distinct) in CAMPAIGN_MEASURES.items():
         contributions = (
-            "SELECT member_pseudonym_ AS member_pseudonym, campaign_id "  # noqa: S608
+            "SELECT member_pseudonym, campaign_id "  # noqa: S608
             f"FROM ({_events('ad_events', Purpose.ADS, period)}) WHERE kind = '{kind}' "
             f"AND campaign_id IN {in_list(campaign.values)} "
-            f"AND member_pseudonym_ IN ({members})"
+            f"AND member_pseudonym IN ({members})"
         )
         queries[column] = Query(
             label=f"{column} of {segment.segment_id} by campaign",
@@ -168,7 +167,7 @@ def research_query(name: str, period: Period, domains: Domains, max_rows_per_mem
     if name == "readership_by_profile":
         dims = (age, GENDER, REGION, SECTION)
         contributions = (
-            "SELECT member_pseudonym_ AS member_pseudonym, age_band, "  # noqa: S608
+            "SELECT member_pseudonym, age_band, "  # noqa: S608
             f"{_known('gender', GENDER, UNKNOWN)} AS gender, "
             f"{_known('region', REGION, UNKNOWN)} AS region, section "
             f"FROM ({_events('visits', Purpose.RESEARCH, period)}) "
@@ -178,7 +177,7 @@ def research_query(name: str, period: Period, domains: Domains, max_rows_per_mem
         category = Dimension("category", (*domains.categories, OTHER))
         dims = (category, age)
         contributions = (
-            "SELECT member_pseudonym_ AS member_pseudonym, "  # noqa: S608
+            "SELECT member_pseudonym, "  # noqa: S608
             f"{_known('category', category, OTHER)} AS category, age_band "
             f"FROM ({_events('orders', Purpose.RESEARCH, period)})"
         )

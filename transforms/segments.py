@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from transforms.eligibility import Purpose, cookie_owners_sql, counted_events_sql
+from transforms.eligibility import Purpose, counted_events_sql
 from transforms.generalize import band_label
-from transforms.person_tables import COOKIE_LINKS, band_column
+from transforms.person_tables import band_column
 from transforms.sql import in_list, literal
 
 OLDEST_AGE = 129  # birth dates before 1900 are rejected at ingest
@@ -28,9 +28,9 @@ class Action(StrEnum):
 
 # Where each action's events are, and which column names the thing acted on.
 _EVENTS = {
-    Action.READ: ("visits", "section", True),
-    Action.BOUGHT: ("orders", "category", False),
-    Action.CLICKED: ("ad_events", "campaign_id", True),
+    Action.READ: ("visits", "section"),
+    Action.BOUGHT: ("orders", "category"),
+    Action.CLICKED: ("ad_events", "campaign_id"),
 }
 
 
@@ -100,16 +100,19 @@ class Segment:
 
 
 def _acted(b: Behaviour, purpose: Purpose, last_day: dt.date) -> str:
-    """Members who did `b` at least b.at_least times in the b.days days ending on last_day."""
-    table, column, has_cookies = _EVENTS[b.action]
-    owners = f"({cookie_owners_sql(purpose, 'members', COOKIE_LINKS)})" if has_cookies else None
-    events = counted_events_sql(table, purpose, "members", owners)
+    """Members who did `b` at least b.at_least times in the b.days days ending on last_day.
+
+    Logged-in events only: a logged-out event on a shared device would be credited to one of
+    its members, so one member joining or leaving could change others' counts and no
+    contribution bound would hold."""
+    table, column = _EVENTS[b.action]
+    events = counted_events_sql(table, purpose, "members")
     first_day = last_day - dt.timedelta(days=b.days - 1)
     kind = " AND kind = 'click'" if b.action is Action.CLICKED else ""
     return (
-        f"SELECT substr(unit, 3) FROM ({events}) WHERE is_member AND {column} = "  # noqa: S608
+        f"SELECT member_pseudonym FROM ({events}) WHERE {column} = "  # noqa: S608
         f"{literal(b.value)}{kind} AND event_date BETWEEN {literal(first_day)} "
-        f"AND {literal(last_day)} GROUP BY unit HAVING count(*) >= {b.at_least}"
+        f"AND {literal(last_day)} GROUP BY member_pseudonym HAVING count(*) >= {b.at_least}"
     )
 
 

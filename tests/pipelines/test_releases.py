@@ -163,8 +163,9 @@ def test_a_release_over_budget_is_refused_and_nothing_is_written_or_charged(
     assert not refused.success
     [failure] = refused.get_step_failure_events()
     message = failure.event_specific_data.error.message
+    # the two audiences are this month's stored answers: only the 6 campaign queries are new
     for words in ("consumer demo_partner", "month 20", "spent epsilon 1 of the monthly 1",
-                  "requests 1", "nothing was written or charged"):  # fmt: skip
+                  "requests 0.75", "nothing was written or charged"):  # fmt: skip
         assert words in message
     assert ledger(root) == before and outbox(root, "demo_partner") == folders
     assert not list((root / "release_staging" / "demo_partner").glob("*/release"))
@@ -336,3 +337,24 @@ def test_a_crash_mid_release_leaves_the_whole_release_or_nothing(
     assert release(root, config, consumers=("demo_partner",)).success
     assert len(outbox(root, "demo_partner")) == 1
     assert sum(e for *_, e in ledger(root)) == pytest.approx(1.0)
+
+
+def test_a_pending_release_whose_folder_left_staging_stays_charged(
+    root: Path, tmp_path: Path
+) -> None:
+    """After the charge, before the rename, the draft vanished (moved or collected by hand):
+    it may have been seen, so the ledger keeps the charge instead of allowing a fresh draw."""
+    import subprocess
+    import sys
+
+    from pipelines.ledger import Ledger
+
+    config = pr.releases_config(tmp_path / "r.yaml")
+    died = subprocess.run(
+        [sys.executable, "-c", CRASH, str(root), str(config), "charged"], check=False
+    )
+    assert died.returncode == 9
+    shutil.rmtree(root / "release_staging" / "demo_partner" / "crash")
+    with Ledger(root).open() as conn:
+        assert Ledger.spent(conn, "demo_partner", "2026-11") == pytest.approx(1.0)
+        assert conn.execute("SELECT status FROM releases").fetchall() == [("landed",)]
