@@ -140,7 +140,7 @@ def run_release(
     defs = make_definitions(resources(str(root)))
     partition = f"{month or dt.datetime.now(dt.UTC).strftime('%Y-%m')}-01"
     draft, delivered = f"{consumer}_release_draft", f"{consumer}_release"
-    if not defs.resolve_assets_def(draft):
+    if not defs.resolve_asset_graph().has(dg.AssetKey(draft)):
         print(f"error: no consumer {consumer!r} in config/releases.yaml")
         return 2
     config = {"only": only, "last_day": last_day}

@@ -118,8 +118,8 @@ def _promises(manifest: dict[str, Any]) -> str:
     )
     items = [
         "No one's personal information is in this release: only counts of groups.",
-        f"Every number stands for at least {k} people, after noise: a smaller group is left "
-        "out, not shown.",
+        f"Every published count is at least {k} after noise; a group whose noisy count is "
+        "smaller is left out, not shown.",
         "Every count carries random noise (differential privacy, OpenDP's discrete Laplace "
         "mechanism), so no single member's presence can be told from the numbers.",
         f"{consent} Children under 14 count only with a parent's consent; members who left "

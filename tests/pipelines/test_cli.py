@@ -51,3 +51,20 @@ def test_failed_checks_fail_the_command(env, capsys) -> None:
     )
     assert cli.main(["run"]) == 1
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_run_delivers_both_releases_once_and_the_ledger_command_lists_them(env, capsys) -> None:
+    planted.plant(env)
+    assert cli.main(["run"]) == 0
+    first = capsys.readouterr().out
+    assert "demo_partner_release" in first and "research_release" in first
+    assert cli.main(["run"]) == 0
+    assert first.count("epsilon charged") == 2
+    assert capsys.readouterr().out.count("stored release re-delivered, nothing charged") == 2
+    assert cli.main(["ledger"]) == 0
+    listed = capsys.readouterr().out
+    assert "(2 releases;" in listed and "demo_partner" in listed and "research" in listed
+    assert cli.main(["release", "--consumer", "nobody"]) == 2
+    asked = ["release", "--consumer", "demo_partner", "--only", "women_20s", "--month", "2026-11"]
+    assert cli.main(asked) == 0  # a narrower question: a new release of stored answers
+    assert "epsilon charged 0" in capsys.readouterr().out
