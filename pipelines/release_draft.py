@@ -223,35 +223,29 @@ def _file_accuracy(
     left_out: int,
     accuracy: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
-    """Each count column's noise and 95% interval; for small files, every count's interval."""
+    """Each count column's noise, and every published count with its 95% interval (the
+    noisy value plus or minus OpenDP's accuracy at alpha 0.05 for its query)."""
     by_column: dict[str, dict[str, Any]] = {}
     for part in layout.parts:
         for column, key in part.measures:
             by_column.setdefault(column, {})[dict(part.fixed).get("segment_id", "")] = accuracy[key]
-    entry: dict[str, Any] = {"file": name, "left_out_below_k": left_out, "noise": by_column}
-    if len(rows) <= 200:
-        intervals = []
-        for row in rows:
-            values = dict(zip(layout.columns, row, strict=True))
-            seg = str(values.get("segment_id", ""))
-            for column in layout.count_columns:
-                v = values[column]
-                if isinstance(v, int):
-                    half = by_column[column][seg]["ci95_half_width"]
-                    intervals.append(
-                        {
-                            **{
-                                c: values[c]
-                                for c in layout.columns
-                                if c not in layout.count_columns
-                            },
-                            "column": column,
-                            "value": v,
-                            "ci95": [v - half, v + half],
-                        }
-                    )
-        entry["intervals"] = intervals
-    return entry
+    intervals = []
+    for row in rows:
+        values = dict(zip(layout.columns, row, strict=True))
+        keys = {c: values[c] for c in layout.columns if c not in layout.count_columns}
+        for column in layout.count_columns:
+            v = values[column]
+            if isinstance(v, int):
+                half = by_column[column][str(values.get("segment_id", ""))]["ci95_half_width"]
+                intervals.append(
+                    {
+                        **keys,
+                        "column": column,
+                        "value": v,
+                        "ci95": [round(v - half, 1), round(v + half, 1)],
+                    }
+                )
+    return {"file": name, "left_out_below_k": left_out, "noise": by_column, "intervals": intervals}
 
 
 def _record_json(r: ReleaseRecord) -> dict[str, Any]:
