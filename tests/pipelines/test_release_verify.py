@@ -71,3 +71,18 @@ def test_a_warehouse_pseudonym_anywhere_in_a_file_is_found(tmp_path: Path) -> No
     ]
     (folder / "report.html").write_text("<p>member q83vEjRWeJASNFZ4kBI0Vg==</p>")  # base64
     assert pseudonym_problems(folder, conn) == ["report.html: 1 values shaped like a digest"]
+
+
+def test_the_budget_verdict_fails_over_the_month(tmp_path: Path) -> None:
+    from pipelines.release_verify import BUDGET, verify_release
+
+    folder = folder_with(tmp_path, "segment_id,audience_size\nwomen_20s,60\n")
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE members AS SELECT 'x' AS member_pseudonym")
+    verdicts = {v.check: v for v in verify_release(folder, 50, (5.5, 1.0, 6.0), conn)}
+    assert (
+        verdicts[BUDGET].passed is False
+        and "spent 5.5 + this release 1 > monthly 6" in verdicts[BUDGET].description
+    )
+    verdicts = {v.check: v for v in verify_release(folder, 50, (5.0, 1.0, 6.0), conn)}
+    assert verdicts[BUDGET].passed is True

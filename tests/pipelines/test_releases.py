@@ -358,3 +358,35 @@ def test_a_pending_release_whose_folder_left_staging_stays_charged(
     with Ledger(root).open() as conn:
         assert Ledger.spent(conn, "demo_partner", "2026-11") == pytest.approx(1.0)
         assert conn.execute("SELECT status FROM releases").fetchall() == [("landed",)]
+
+
+def test_a_delivered_folder_changed_after_the_rename_fails_its_check(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines import release_draft, releases
+
+    real = release_draft.deliver
+
+    def tampered(ledger: Any, staging: Path) -> Any:
+        out = real(ledger, staging)
+        target = out.folder / "segment_counts.csv"
+        target.chmod(0o644)
+        target.write_text("segment_id,audience_size\nwomen_20s,999999\n")
+        return out
+
+    monkeypatch.setattr(releases, "deliver", tampered)
+    result = release(root, pr.releases_config(tmp_path / "r.yaml"), consumers=("demo_partner",))
+    assert checks(result)["demo_partner_release:in_outbox_as_recorded"] is False
+
+
+def test_targeting_lists_check_fails_when_a_non_consenting_member_is_listed(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelines import targeting
+
+    everyone = "SELECT member_pseudonym, 'everyone' AS segment_id FROM members"
+    monkeypatch.setattr(targeting, "memberships_sql", lambda *a: everyone)
+    config = pr.releases_config(tmp_path / "r.yaml")
+    result = run_main(root, resources={"releases": ReleaseSettings(path=str(config))},
+                      raise_on_error=False)  # fmt: skip
+    assert checks(result)["targeting_lists:consenting_members_only"] is False
