@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+CLI_STORAGE = "v1.5.0"  # what the pip `duckdb-cli` (1.5.6) reads (CONTRACT.md)
 _MAIN = "database_name = current_database() AND schema_name = 'main'"  # not temp tables
 
 

@@ -24,10 +24,8 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import paths
-from pipelines.duck import columns
+from pipelines.duck import CLI_STORAGE, columns
 from transforms.sql import literal
-
-LEDGER_STORAGE = "v1.5.0"  # what the pip `duckdb-cli` (1.5.6) reads (CONTRACT.md)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS releases (
@@ -130,8 +128,7 @@ class Ledger:
             conn = duckdb.connect()
             try:
                 conn.execute(
-                    f"ATTACH {literal(str(self.path))} AS ledger "
-                    f"(STORAGE_VERSION '{LEDGER_STORAGE}')"
+                    f"ATTACH {literal(str(self.path))} AS ledger (STORAGE_VERSION '{CLI_STORAGE}')"
                 )
                 conn.execute("USE ledger")
                 conn.execute(SCHEMA)
@@ -191,6 +188,15 @@ class Ledger:
             [consumer, question_key],
         ).fetchall()
         return (rows[0][0], rows[0][1]) if rows else None
+
+    @staticmethod
+    def delivered_folder(conn: duckdb.DuckDBPyConnection, release_id: str) -> str | None:
+        """The outbox folder (relative to the data root) of a landed release."""
+        rows = conn.execute(
+            "SELECT folder FROM releases WHERE release_id = ? AND status = 'landed'",
+            [release_id],
+        ).fetchall()
+        return rows[0][0] if rows else None
 
     # --- writing ------------------------------------------------------------------------
 

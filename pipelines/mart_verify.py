@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import dagster as dg
 import duckdb
 
 from pipelines.duck import columns, scalar, temp_table
@@ -34,6 +35,17 @@ class Verdict:
     passed: bool
     description: str
     metadata: dict[str, int]
+
+    def as_check_result(self, asset_key: dg.AssetKey) -> dg.AssetCheckResult:
+        """A blocking check's result: a failed verdict stops everything downstream."""
+        return dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=self.check,
+            passed=self.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=self.description,
+            metadata=self.metadata,
+        )
 
 
 def verify_mart(

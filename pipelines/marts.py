@@ -67,14 +67,7 @@ def mart_checks(spec: MartSpec) -> dg.AssetChecksDefinition:
             marts.attach_staging(conn, read_only=True)
             verdicts = verify_mart(conn, spec, k, staged(spec))
         for v in verdicts:
-            yield dg.AssetCheckResult(
-                asset_key=spec.name,
-                check_name=v.check,
-                passed=v.passed,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description=v.description,
-                metadata=v.metadata,
-            )
+            yield v.as_check_result(dg.AssetKey(spec.name))
 
     return _checks
 

@@ -18,8 +18,6 @@ from transforms.mart_catalog import MARTS as MART_SPECS
 from transforms.mart_spec import MartSpec
 from transforms.sql import literal
 
-ANALYST_STORAGE = "v1.5.0"  # what the pip `duckdb-cli` (1.5.6) reads (CONTRACT.md)
-
 
 def table_comment(spec: MartSpec, k: int) -> str:
     return f"{spec.comment} Every row stands for at least {k} distinct people."
@@ -38,7 +36,7 @@ def write_marts_file(conn: duckdb.DuckDBPyConnection, target: Path, k: int) -> d
     """Build the file beside `target`, then swap it in: open readers keep the old one."""
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.unlink(missing_ok=True)
-    conn.execute(f"ATTACH {literal(str(tmp))} AS marts (STORAGE_VERSION '{ANALYST_STORAGE}')")
+    conn.execute(f"ATTACH {literal(str(tmp))} AS marts (STORAGE_VERSION '{duck.CLI_STORAGE}')")
     try:
         rows = {spec.name: copy_mart(conn, spec, k) for spec in MART_SPECS}
     except BaseException:

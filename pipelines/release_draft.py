@@ -46,8 +46,12 @@ class Budget:
     def left_after(self) -> float:
         return max(self.monthly - self.spent_before - self.requested, 0.0)
 
+    @property
+    def exceeded(self) -> bool:
+        return self.spent_before + self.requested > self.monthly + EPSILON_SLACK
+
     def refuse_if_over(self, consumer: str) -> None:
-        if self.spent_before + self.requested > self.monthly + EPSILON_SLACK:
+        if self.exceeded:
             raise BudgetExceededError(
                 f"release refused: consumer {consumer}, month {self.month}: spent epsilon "
                 f"{self.spent_before:g} of the monthly {self.monthly:g}, this release requests "
@@ -279,14 +283,11 @@ def deliver(ledger: Ledger, staging: Path) -> Outcome:
     state = json.loads((staging / STATE).read_text(encoding="utf-8"))
     if "replay_of" in state:
         with ledger.open() as conn:
-            rows = conn.execute(
-                "SELECT folder FROM releases WHERE release_id = ? AND status = 'landed'",
-                [state["replay_of"]],
-            ).fetchall()
-        if not rows:
+            stored = Ledger.delivered_folder(conn, state["replay_of"])
+        if stored is None:
             raise ReleaseConflictError(f"stored release {state['replay_of']} is not in the ledger")
         shutil.rmtree(staging, ignore_errors=True)
-        return Outcome(state["replay_of"], ledger.root / rows[0][0], 0.0, True, {})
+        return Outcome(state["replay_of"], ledger.root / stored, 0.0, True, {})
     record = _record_from_json(state["record"])
     answers = [NewAnswer(**a) for a in state["answers"]]
     draft_folder, folder = ledger.root / record.draft_folder, ledger.root / record.folder

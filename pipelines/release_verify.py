@@ -16,7 +16,7 @@ import duckdb
 
 from pipelines.duck import scalar
 from pipelines.mart_verify import Verdict
-from pipelines.release_draft import MANIFEST, REPORT, sha256
+from pipelines.release_draft import MANIFEST, REPORT, Budget, sha256
 from transforms.checks import identifier_named_columns
 
 K_HOLDS = "k_holds_for_every_count"
@@ -149,16 +149,18 @@ def pseudonym_problems(folder: Path, warehouse: duckdb.DuckDBPyConnection) -> li
 
 
 def verify_release(
-    folder: Path, k: int, budget: tuple[float, float, float], warehouse: duckdb.DuckDBPyConnection
+    folder: Path, k: int, budget: Budget, warehouse: duckdb.DuckDBPyConnection
 ) -> list[Verdict]:
-    """`budget`: (spent this month without this release, requested, monthly)."""
+    """`budget`: the consumer's month, what it spent before this release, what this requests."""
     manifest_path = folder / MANIFEST
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
-    spent, requested, monthly = budget
     verdicts = {
         K_HOLDS: k_problems(folder, manifest, k),
-        BUDGET: [f"spent {spent:g} + this release {requested:g} > monthly {monthly:g}"]
-        if spent + requested > monthly + 1e-9
+        BUDGET: [
+            f"spent {budget.spent_before:g} + this release {budget.requested:g} > monthly "
+            f"{budget.monthly:g}"
+        ]
+        if budget.exceeded
         else [],
         MANIFEST_TRUE: manifest_problems(folder),
         NO_IDENTIFIER_COLUMN: [f"identifier-named: {identifier_columns(folder)}"]

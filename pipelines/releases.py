@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -19,6 +18,7 @@ from pipelines.ledger import BudgetExceededError, Ledger
 from pipelines.release_config import ConsumerConfig, ReleaseConfigError
 from pipelines.release_draft import (
     STATE,
+    Budget,
     Consumer,
     ReleaseConflictError,
     deliver,
@@ -27,7 +27,7 @@ from pipelines.release_draft import (
 from pipelines.release_verify import DESCRIPTIONS, manifest_problems, verify_release
 from pipelines.resources import Outbox, Policy, ReleaseSettings
 from pipelines.targeting import targeting_lists
-from transforms.release_catalog import Period
+from transforms.release_catalog import EVENT_DAYS, Period
 
 
 class ReleaseRequest(dg.Config):
@@ -43,8 +43,7 @@ def release_period(conn: duckdb.DuckDBPyConnection, month: str, last_day: str) -
     month_end = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
     newest = duck.scalar(
         conn,
-        "SELECT max(event_date) FROM (SELECT event_date FROM visits UNION ALL SELECT event_date "
-        "FROM orders UNION ALL SELECT event_date FROM ad_events) WHERE event_date BETWEEN ? AND ?",
+        f"SELECT max(event_date) FROM ({EVENT_DAYS}) WHERE event_date BETWEEN ? AND ?",  # noqa: S608
         [first, month_end],
     )
     if newest is None:
@@ -127,36 +126,27 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
         c = releases.load(policy.load().generalization.age_band_widths).consumers[name]
         staging = outbox.staging(name, context.run.run_id)
         state = json.loads((staging / STATE).read_text(encoding="utf-8"))
-        with outbox.ledger().open() as ledger:
-            if "replay_of" in state:  # nothing new leaves: the stored release is re-checked
-                folder = outbox.ledger().root / stored_folder(ledger, state["replay_of"])
-                requested, month = 0.0, None
+        ledger = outbox.ledger()
+        replay = "replay_of" in state  # nothing new leaves: the stored release is re-checked
+        with ledger.open() as conn:
+            if replay:
+                stored = Ledger.delivered_folder(conn, state["replay_of"])
+                if stored is None:
+                    raise dg.Failure(f"stored release {state['replay_of']} is not in the ledger")
+                folder = ledger.root / stored
+                budget = Budget("", c.monthly_epsilon, 0.0, 0.0)
             else:
-                folder, requested = staging / "release", state["record"]["epsilon"]
-                month = state["record"]["created_at"][:7]
-            spent = Ledger.spent(ledger, name, month) if month else 0.0
+                folder, month = staging / "release", state["record"]["created_at"][:7]
+                spent = Ledger.spent(conn, name, month)
+                budget = Budget(month, c.monthly_epsilon, spent, state["record"]["epsilon"])
         with duck.connect(warehouse) as conn:
-            verdicts = verify_release(folder, c.k, (spent, requested, c.monthly_epsilon), conn)
-        if month and not all(v.passed for v in verdicts):
+            verdicts = verify_release(folder, c.k, budget, conn)
+        if not replay and not all(v.passed for v in verdicts):
             shutil.rmtree(folder)  # a draft that failed is never delivered: not kept either
         for v in verdicts:
-            yield dg.AssetCheckResult(
-                asset_key=draft_def.key,
-                check_name=v.check,
-                passed=v.passed,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description=v.description,
-            )
+            yield v.as_check_result(draft_def.key)
 
     return _checks
-
-
-def stored_folder(ledger: duckdb.DuckDBPyConnection, release_id: str) -> Path:
-    """The outbox folder of a delivered release, relative to the data root."""
-    rows = ledger.execute(
-        "SELECT folder FROM releases WHERE release_id = ?", [release_id]
-    ).fetchall()
-    return Path(rows[0][0])
 
 
 def delivery_asset(name: str, kind: str, draft_def: dg.AssetsDefinition) -> dg.AssetsDefinition:

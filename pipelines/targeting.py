@@ -10,12 +10,8 @@ from pipelines.deletion import member_erasure
 from pipelines.resources import Policy, ReleaseSettings
 from transforms.eligibility import Purpose
 from transforms.person_tables import TARGETING_LISTS
+from transforms.release_catalog import EVENT_DAYS
 from transforms.segments import memberships_sql
-
-EVENT_DATES = (
-    "SELECT max(event_date) FROM (SELECT event_date FROM visits UNION ALL "
-    "SELECT event_date FROM orders UNION ALL SELECT event_date FROM ad_events)"
-)
 
 
 @dg.asset(
@@ -41,7 +37,7 @@ def targeting_lists(
     config = releases.load(widths)
     segments = tuple(config.segment(name, widths) for name in config.segments)
     with duck.connect(warehouse) as conn:
-        as_of = duck.scalar(conn, EVENT_DATES)
+        as_of = duck.scalar(conn, f"SELECT max(event_date) FROM ({EVENT_DAYS})")  # noqa: S608
         if as_of is None:
             raise dg.Failure("no event data in the warehouse: nothing to build segments from")
         conn.execute(

@@ -19,6 +19,11 @@ from transforms.release_queries import Dimension, Query
 from transforms.segments import OLDEST_AGE, Segment, segment_members_sql
 from transforms.sql import in_list, literal
 
+# Days holding events a release can count (visits, orders, ad events), one row per event.
+EVENT_DAYS = (
+    "SELECT event_date FROM visits UNION ALL SELECT event_date FROM orders "
+    "UNION ALL SELECT event_date FROM ad_events"
+)
 UNKNOWN = "unknown"
 OTHER = "other"
 

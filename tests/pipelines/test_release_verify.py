@@ -74,15 +74,20 @@ def test_a_warehouse_pseudonym_anywhere_in_a_file_is_found(tmp_path: Path) -> No
 
 
 def test_the_budget_verdict_fails_over_the_month(tmp_path: Path) -> None:
+    from pipelines.release_draft import Budget
     from pipelines.release_verify import BUDGET, verify_release
 
     folder = folder_with(tmp_path, "segment_id,audience_size\nwomen_20s,60\n")
     conn = duckdb.connect()
     conn.execute("CREATE TABLE members AS SELECT 'x' AS member_pseudonym")
-    verdicts = {v.check: v for v in verify_release(folder, 50, (5.5, 1.0, 6.0), conn)}
+    verdicts = {
+        v.check: v for v in verify_release(folder, 50, Budget("2026-11", 6.0, 5.5, 1.0), conn)
+    }
     assert (
         verdicts[BUDGET].passed is False
         and "spent 5.5 + this release 1 > monthly 6" in verdicts[BUDGET].description
     )
-    verdicts = {v.check: v for v in verify_release(folder, 50, (5.0, 1.0, 6.0), conn)}
+    verdicts = {
+        v.check: v for v in verify_release(folder, 50, Budget("2026-11", 6.0, 5.0, 1.0), conn)
+    }
     assert verdicts[BUDGET].passed is True
