@@ -14,7 +14,7 @@ from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import PERSON_TABLES
 from pipelines.links import store_cookie_links
 from pipelines.loading import load_table, stage_erasure, stage_pseudonym_map
-from pipelines.resources import Policy, PseudonymKey, Quarantine, RawSource
+from pipelines.resources import PiiScanning, Policy, PseudonymKey, Quarantine, RawSource
 from pipelines.run_config import WarehouseRunConfig
 from pipelines.storage import make_private, rewrite_database, write_parquet
 from pipelines.warehouse import EVENT_ASSETS, members_pseudonymized, reconcile_spec, table_result
@@ -83,6 +83,7 @@ def member_erasure(
     quarantine: Quarantine,
     pseudonym_key: PseudonymKey,
     policy: Policy,
+    pii: PiiScanning,
 ) -> dg.MaterializeResult:
     """Every deletion request applied: the member's rows, and rows of cookies they used, removed
     from every warehouse table and quarantine file; then the warehouse is copied into a fresh
@@ -100,6 +101,7 @@ def member_erasure(
             rules,
             config.window(),
             None,
+            pii.scanner(rules, None),
             store=False,
         )
         stage_erasure(conn, raw_source, cookies=False)

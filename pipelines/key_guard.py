@@ -6,10 +6,15 @@ import duckdb
 
 from pipelines.duck import columns
 from transforms.contract import EVENT_TABLES, MEMBERS
-from transforms.person_tables import COOKIE_LINKS, TARGETING_LISTS
+from transforms.person_tables import COOKIE_LINKS, KNOWN_MEMBER_TOKENS, TARGETING_LISTS
 
 META_TABLE = "_veil_meta"
-PERSON_TABLES = (*(t.name for t in (MEMBERS, *EVENT_TABLES)), COOKIE_LINKS, TARGETING_LISTS)
+PERSON_TABLES = (
+    *(t.name for t in (MEMBERS, *EVENT_TABLES)),
+    COOKIE_LINKS,
+    TARGETING_LISTS,
+    KNOWN_MEMBER_TOKENS,
+)
 
 
 class KeyChangedError(RuntimeError):

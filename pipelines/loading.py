@@ -11,13 +11,18 @@ from dataclasses import dataclass
 
 import duckdb
 
+from pipelines.column_classes import check_extra_columns
 from pipelines.duck import count, temp_table
+from pipelines.known_members import store_known_members
 from pipelines.policy import PolicyConfig
 from pipelines.resources import Quarantine, RawSource
+from pipelines.scrubbing import scrub_columns
 from pipelines.storage import write_parquet
 from transforms import erasure, person_tables
 from transforms.checks import RowCounts
-from transforms.contract import AD_EVENTS, DELETION_REQUESTS, VISITS, Dedupe, TableSpec
+from transforms.contract import AD_EVENTS, DELETION_REQUESTS, MEMBERS, VISITS, Dedupe, TableSpec
+from transforms.person_tables import FREE_TEXT
+from transforms.pii.scanner import TextScanner
 from transforms.pseudonymize import pseudonym_map
 from transforms.sources import TimeScope, extra_columns, raw_rows_sql
 from transforms.sql import literal, text
@@ -31,6 +36,7 @@ class TableLoad:
     counts: RowCounts
     reasons: dict[str, int]
     examples: list[str]  # "file row N: reason" for the first few quarantined rows (no values)
+    scrubbed: dict[str, int]  # entities replaced in stored free text, by type (rows)
 
 
 def stage_raw(
@@ -40,10 +46,12 @@ def stage_raw(
     policy: PolicyConfig,
     scope: TimeScope | None,
     name: str,
+    scanner: TextScanner,
 ) -> list[str]:
     """Create temp table `name` of the table's raw rows in scope; returns safe extra columns."""
     branches = raw.branches(conn, spec.name)
     classified = policy.unknown_columns.get(spec.name, {})
+    check_extra_columns(conn, spec, branches, classified, scanner)
     extras = sorted({c for b in branches for c in extra_columns(spec, b, classified)})
     temp_table(conn, name, raw_rows_sql(spec, branches, extras, scope))
     return extras
@@ -135,11 +143,13 @@ def load_table(
     policy: PolicyConfig,
     window: ValidationWindow,
     scope: TimeScope | None,
+    scanner: TextScanner,
     store: bool = True,
 ) -> TableLoad:
-    """Validate, quarantine, erase and (when `store`) write one table; returns its counts."""
+    """Validate, quarantine, erase and (when `store`) write one table, its free text scrubbed
+    by `scanner`; returns its counts."""
     stage_erasure(conn, raw, cookies=spec.cookie_column is not None)
-    extras = stage_raw(conn, spec, raw, policy, scope, "scoped")
+    extras = stage_raw(conn, spec, raw, policy, scope, "scoped", scanner)
     is_erased = erasure.is_erased_row("erased_ids", "erased_cookies", spec.cookie_column)
     temp_table(
         conn,
@@ -153,10 +163,14 @@ def load_table(
     if spec.dedupe is Dedupe.NEWEST:
         temp_table(conn, "newest", f"{person_tables.keep_newest_per_member_sql('kept')}")
         newest = "newest"
-    written = 0
+    written, scrubbed = 0, {}
     if store:
         _stage_pseudonyms(conn, spec, key)
-        written = _write_warehouse(conn, spec, newest, policy, window.run_date, extras, scope)
+        written, scrubbed = _write_warehouse(
+            conn, spec, newest, policy, window.run_date, extras, scope, scanner
+        )
+        if spec is MEMBERS:  # its deny-list, from the same rows
+            store_known_members(conn, newest, "pseudonyms", key)
     reasons = dict(
         conn.sql("SELECT _reason, count(*) FROM rejected GROUP BY ALL ORDER BY 1").fetchall()
     )
@@ -177,7 +191,7 @@ def load_table(
         quarantine_kept=quarantine_kept,
         quarantined_erased=count(conn, "SELECT * FROM rejected WHERE _erased"),
     )
-    return TableLoad(counts, reasons, examples)
+    return TableLoad(counts, reasons, examples, scrubbed)
 
 
 def _write_warehouse(
@@ -188,23 +202,26 @@ def _write_warehouse(
     run_date: dt.date,
     extras: list[str],
     scope: TimeScope | None,
-) -> int:
+    scanner: TextScanner,
+) -> tuple[int, dict[str, int]]:
     g = policy.generalization_rules()
     if scope is None:
         shaped = person_tables.members_sql(
             source, "pseudonyms", run_date, g, policy.purpose_rules(), extras
         )
         conn.execute(f"CREATE OR REPLACE TABLE {spec.name} AS {shaped}")
-        return count(conn, f"SELECT * FROM {spec.name}")  # noqa: S608
-    shaped = person_tables.events_sql(spec, source, "pseudonyms", g, extras)
+        return count(conn, f"SELECT * FROM {spec.name}"), {}  # noqa: S608
+    temp_table(conn, "shaped", person_tables.events_sql(spec, source, "pseudonyms", g, extras))
+    free_text = FREE_TEXT.get(spec.name, {})
+    scrubbed = scrub_columns(conn, "shaped", free_text, scanner)
     in_scope = (
         f"event_date >= {literal(scope.start.date())} AND event_date < {literal(scope.end.date())}"
     )
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.name} AS SELECT * FROM ({shaped}) LIMIT 0")  # noqa: S608
-    for column in extras:
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.name} AS SELECT * FROM shaped LIMIT 0")  # noqa: S608
+    for column in (*extras, *free_text):  # columns a warehouse of an older version lacks
         conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
     conn.execute("BEGIN")
     conn.execute(f"DELETE FROM {spec.name} WHERE {in_scope}")  # noqa: S608
-    conn.execute(f"INSERT INTO {spec.name} BY NAME {shaped}")
+    conn.execute(f"INSERT INTO {spec.name} BY NAME SELECT * FROM shaped")  # noqa: S608
     conn.execute("COMMIT")
-    return count(conn, f"SELECT * FROM {spec.name} WHERE {in_scope}")  # noqa: S608
+    return count(conn, f"SELECT * FROM {spec.name} WHERE {in_scope}"), dict(scrubbed)  # noqa: S608

@@ -9,9 +9,11 @@ from dagster_duckdb import DuckDBResource
 from pipelines import duck
 from pipelines.constants import MARTS
 from pipelines.deletion import member_erasure
+from pipelines.gate import DESCRIPTION as GATE_DESCRIPTION
+from pipelines.gate import GATE, gate_scanner, mart_gate
 from pipelines.mart_build import build_mart
 from pipelines.mart_verify import DESCRIPTIONS, verify_mart
-from pipelines.resources import MartsStore, Policy
+from pipelines.resources import MartsStore, PiiScanning, Policy, PseudonymKey
 from pipelines.storage import make_private
 from transforms.mart_catalog import MARTS as MART_SPECS
 from transforms.mart_spec import MartSpec
@@ -56,16 +58,22 @@ def mart_checks(spec: MartSpec) -> dg.AssetChecksDefinition:
         name=f"{spec.name}_checks",
         specs=[
             dg.AssetCheckSpec(name, asset=spec.name, blocking=True, description=text)
-            for name, text in DESCRIPTIONS.items()
+            for name, text in {**DESCRIPTIONS, GATE: GATE_DESCRIPTION}.items()
         ],
     )
     def _checks(
-        warehouse: DuckDBResource, marts: MartsStore, policy: Policy
+        warehouse: DuckDBResource,
+        marts: MartsStore,
+        policy: Policy,
+        pseudonym_key: PseudonymKey,
+        pii: PiiScanning,
     ) -> Iterator[dg.AssetCheckResult]:
-        k = policy.load().marts.k
+        rules = policy.load()
         with duck.connect(warehouse) as conn:
             marts.attach_staging(conn, read_only=True)
-            verdicts = verify_mart(conn, spec, k, staged(spec))
+            verdicts = verify_mart(conn, spec, rules.marts.k, staged(spec))
+            scanner = gate_scanner(conn, pseudonym_key.secret(), rules, pii)
+            verdicts.append(mart_gate(conn, staged(spec), scanner))
         for v in verdicts:
             yield v.as_check_result(dg.AssetKey(spec.name))
 

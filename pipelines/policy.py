@@ -48,9 +48,17 @@ class MartsConfig(_Strict):
     k: int = Field(default=ANALYST_MIN_K, ge=ANALYST_MIN_K, le=10_000)
 
 
+class PiiConfig(_Strict):
+    """PII detection. `ner_model`: an installed spaCy pipeline (e.g. en_core_web_lg) adding
+    PERSON and LOCATION detection in English text; nothing is ever downloaded."""
+
+    ner_model: str | None = None
+
+
 class PolicyConfig(_Strict):
     generalization: GeneralizationConfig = GeneralizationConfig()
     marts: MartsConfig = MartsConfig()
+    pii: PiiConfig = PiiConfig()
     eligibility: dict[Purpose, PurposeConfig]
     unknown_columns: dict[str, dict[str, Classification]] = {}
 

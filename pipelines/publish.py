@@ -10,10 +10,11 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import duck
 from pipelines.constants import MARTS
+from pipelines.gate import gate_scanner, mart_gate
 from pipelines.mart_verify import verify_mart
 from pipelines.marts import MART_ASSETS, staged
 from pipelines.paths import PUBLISHED_FILE
-from pipelines.resources import MartsStore, Policy
+from pipelines.resources import MartsStore, PiiScanning, Policy, PseudonymKey
 from transforms.mart_catalog import MARTS as MART_SPECS
 from transforms.mart_spec import MartSpec
 from transforms.sql import literal
@@ -51,18 +52,27 @@ def write_marts_file(conn: duckdb.DuckDBPyConnection, target: Path, k: int) -> d
 
 @dg.asset(group_name=MARTS, kinds={"duckdb"}, deps=MART_ASSETS)
 def published_marts(
-    warehouse: DuckDBResource, marts: MartsStore, policy: Policy
+    warehouse: DuckDBResource,
+    marts: MartsStore,
+    policy: Policy,
+    pseudonym_key: PseudonymKey,
+    pii: PiiScanning,
 ) -> dg.MaterializeResult:
     """marts.duckdb, what analysts open (read-only): every mart, published together only when
-    every one passes its checks, so the tables always come from the same run. A failed check
-    leaves the previous file in place."""
-    k = policy.load().marts.k
+    every one passes its checks and the egress gate, so the tables always come from the same
+    run. A failed check leaves the previous file in place."""
+    rules = policy.load()
+    k = rules.marts.k
     with duck.connect(warehouse) as conn:
         marts.attach_staging(conn, read_only=True)
+        scanner = gate_scanner(conn, pseudonym_key.secret(), rules, pii)
         failed = [
             f"{spec.name}: {v.check} ({v.description})"
             for spec in MART_SPECS
-            for v in verify_mart(conn, spec, k, staged(spec))
+            for v in [
+                *verify_mart(conn, spec, k, staged(spec)),
+                mart_gate(conn, staged(spec), scanner),
+            ]
             if not v.passed
         ]
         if failed:

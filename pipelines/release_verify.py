@@ -18,6 +18,7 @@ from pipelines.duck import scalar
 from pipelines.mart_verify import Verdict
 from pipelines.release_draft import MANIFEST, REPORT, Budget, sha256
 from transforms.checks import identifier_named_columns
+from transforms.egress_gate import DIGEST_SHAPED
 
 K_HOLDS = "k_holds_for_every_count"
 BUDGET = "budget_not_exceeded"
@@ -41,11 +42,6 @@ MANIFEST_FIELDS = (
     "release_id", "consumer", "kind", "question", "data_period", "created_at", "epsilon_spent",
     "delta_spent", "k", "row_counts", "counts", "files", "budget",
 )  # fmt: skip
-# hex digests (md5 and longer), base64 of 16+ bytes (mixed case and digits, unlike a long
-# snake_case campaign name): the shapes a hashed identifier takes
-DIGEST_SHAPED = re.compile(
-    r"^(?:[0-9a-fA-F]{24,}|(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])[A-Za-z0-9+/_-]{22,}={0,2})$"
-)
 HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32,}")
 TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{22,}")
 RELEASE_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")  # a time and a question's hash

@@ -14,6 +14,8 @@ from dagster_duckdb import DuckDBResource
 from pipelines import duck
 from pipelines.constants import MONTHLY, PARTNER_DELIVERY_JOB, RELEASE_JOB, RELEASES
 from pipelines.deletion import member_erasure
+from pipelines.gate import DESCRIPTION as GATE_DESCRIPTION
+from pipelines.gate import GATE, folder_gate, gate_scanner
 from pipelines.ledger import BudgetExceededError, Ledger
 from pipelines.release_config import ConsumerConfig, ReleaseConfigError
 from pipelines.release_draft import (
@@ -25,7 +27,7 @@ from pipelines.release_draft import (
     draft,
 )
 from pipelines.release_verify import DESCRIPTIONS, manifest_problems, verify_release
-from pipelines.resources import Outbox, Policy, ReleaseSettings
+from pipelines.resources import Outbox, PiiScanning, Policy, PseudonymKey, ReleaseSettings
 from pipelines.targeting import targeting_lists
 from transforms.release_catalog import EVENT_DAYS, Period
 
@@ -113,7 +115,7 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
         name=f"{name}_release_draft_checks",
         specs=[
             dg.AssetCheckSpec(check, asset=draft_def.key, blocking=True, description=text)
-            for check, text in DESCRIPTIONS.items()
+            for check, text in {**DESCRIPTIONS, GATE: GATE_DESCRIPTION}.items()
         ],
     )
     def _checks(
@@ -122,8 +124,11 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
         policy: Policy,
         releases: ReleaseSettings,
         outbox: Outbox,
+        pseudonym_key: PseudonymKey,
+        pii: PiiScanning,
     ) -> Iterator[dg.AssetCheckResult]:
-        c = releases.load(policy.load().generalization.age_band_widths).consumers[name]
+        rules = policy.load()
+        c = releases.load(rules.generalization.age_band_widths).consumers[name]
         staging = outbox.staging(name, context.run.run_id)
         state = json.loads((staging / STATE).read_text(encoding="utf-8"))
         ledger = outbox.ledger()
@@ -141,6 +146,8 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
                 budget = Budget(month, c.monthly_epsilon, spent, state["record"]["epsilon"])
         with duck.connect(warehouse) as conn:
             verdicts = verify_release(folder, c.k, budget, conn)
+            scanner = gate_scanner(conn, pseudonym_key.secret(), rules, pii)
+        verdicts.append(folder_gate(folder, scanner))
         if not replay and not all(v.passed for v in verdicts):
             shutil.rmtree(folder)  # a draft that failed is never delivered: not kept either
         for v in verdicts:

@@ -12,6 +12,9 @@ from pipelines import paths
 from pipelines.ledger import Ledger
 from pipelines.policy import DEFAULT_POLICY_PATH, PolicyConfig, load_policy
 from pipelines.release_config import DEFAULT_RELEASES_PATH, ReleasesConfig, load_releases
+from transforms.pii.analyzer import AnalyzerSettings
+from transforms.pii.known_members import KnownMembers
+from transforms.pii.scanner import ScanSettings, TextScanner
 from transforms.pseudonymize import decode_key
 from transforms.sources import Branch
 from transforms.sql import literal
@@ -107,6 +110,17 @@ class ReleaseSettings(dg.ConfigurableResource):
         config = load_releases(Path(self.path))
         config.check_against_policy(age_band_widths)
         return config
+
+
+class PiiScanning(dg.ConfigurableResource):
+    """The Presidio analyzer (built once per process, offline) with the members' deny-list.
+    `workers`: processes for large scans, 0 for one per CPU."""
+
+    workers: int = 0
+
+    def scanner(self, policy: PolicyConfig, known: KnownMembers | None) -> TextScanner:
+        analyzer = AnalyzerSettings(ner_model=policy.pii.ner_model)
+        return TextScanner(ScanSettings(analyzer=analyzer, workers=self.workers), known)
 
 
 class Quarantine(dg.ConfigurableResource):

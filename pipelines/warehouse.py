@@ -10,8 +10,9 @@ from pipelines import duck
 from pipelines.constants import DAILY, WAREHOUSE
 from pipelines.ingest import raw_asset_key
 from pipelines.key_guard import ensure_key, ensure_same_key
+from pipelines.known_members import load_known_members
 from pipelines.loading import TableLoad, load_table
-from pipelines.resources import Policy, PseudonymKey, Quarantine, RawSource
+from pipelines.resources import PiiScanning, Policy, PseudonymKey, Quarantine, RawSource
 from pipelines.run_config import WarehouseRunConfig
 from pipelines.storage import make_private
 from transforms.checks import reconciliation_problems
@@ -44,6 +45,7 @@ def table_result(
     problems = reconciliation_problems(load.counts)
     metadata: dict[str, dg.RawMetadataValue] = {**load.counts.as_metadata()}
     metadata.update({f"quarantined_{k}": v for k, v in load.reasons.items()})
+    metadata.update({f"scrubbed_{k}": v for k, v in sorted(load.scrubbed.items())})
     check = dg.AssetCheckResult(
         check_name=RECONCILE,
         passed=not problems,
@@ -68,14 +70,19 @@ def members_pseudonymized(
     quarantine: Quarantine,
     pseudonym_key: PseudonymKey,
     policy: Policy,
+    pii: PiiScanning,
 ) -> dg.MaterializeResult:
     """One row per member (newest row wins): pseudonym, age bands on the run date, gender,
-    region, consent flags and the eligibility decision per purpose. No direct identifier."""
+    region, consent flags and the eligibility decision per purpose. No direct identifier.
+    Also the known-member deny-list: keyed digests of names, nicknames, emails and phones."""
     key, rules = pseudonym_key.secret(), policy.load()
+    scanner = pii.scanner(rules, None)  # for unnamed columns only: members hold no free text
     with duck.connect(warehouse) as conn:
         if ensure_key(conn, key_fingerprint(key), allow_rebuild=config.rotate_key):
             context.log.warning("pseudonym key changed: warehouse reset, rebuilt under the new key")
-        load = load_table(conn, MEMBERS, raw_source, quarantine, key, rules, config.window(), None)
+        load = load_table(
+            conn, MEMBERS, raw_source, quarantine, key, rules, config.window(), None, scanner
+        )
     make_private(Path(warehouse.database))
     return table_result(context, MEMBERS, load)
 
@@ -98,7 +105,9 @@ def event_asset(spec: TableSpec) -> dg.AssetsDefinition:
         deps=[raw_asset_key(spec.name), raw_asset_key("deletion_requests"), members_pseudonymized],
         check_specs=[reconcile_spec(name)],
         description=f"`{spec.name}` events by day: event date, member and cookie pseudonyms, "
-        "generalized attributes. IPs, user agents, query strings and free text are not kept. "
+        "generalized attributes. IPs, user agents and query strings are not kept; free text "
+        "(comments, URL paths, referrers) is kept only scrubbed, each identifier found replaced "
+        "by its type. "
         "A run reads only its days (plus rows no day can hold, which go to quarantine).",
     )
     def _asset(
@@ -109,11 +118,15 @@ def event_asset(spec: TableSpec) -> dg.AssetsDefinition:
         quarantine: Quarantine,
         pseudonym_key: PseudonymKey,
         policy: Policy,
+        pii: PiiScanning,
     ) -> dg.MaterializeResult:
         key, rules, scope = pseudonym_key.secret(), policy.load(), _scope(context, config)
         with duck.connect(warehouse) as conn:
             ensure_same_key(conn, key_fingerprint(key))
-            load = load_table(conn, spec, raw_source, quarantine, key, rules, scope.window, scope)
+            scanner = pii.scanner(rules, load_known_members(conn, key))
+            load = load_table(
+                conn, spec, raw_source, quarantine, key, rules, scope.window, scope, scanner
+            )
         make_private(Path(warehouse.database))
         return table_result(context, spec, load)
 

@@ -22,6 +22,13 @@ from transforms.sql import text
 
 COOKIE_LINKS = "cookie_links"  # warehouse table: member and cookie pseudonyms seen together
 TARGETING_LISTS = "targeting_lists"  # warehouse table: consenting members per ad segment
+KNOWN_MEMBER_TOKENS = "known_member_tokens"  # warehouse table: keyed digests of identifiers
+# Warehouse columns holding free text, stored only scrubbed (entities replaced by their type),
+# with the entity types each holds by nature and keeps.
+FREE_TEXT: dict[str, dict[str, frozenset[str]]] = {
+    "visits": {"url_path": frozenset({"URL"}), "referrer": frozenset({"URL"})},
+    "survey_responses": {"comment": frozenset()},
+}
 ADULT_AGE = 14  # under this, a member counts only with guardian consent (policy section 8)
 
 
@@ -96,8 +103,8 @@ def _event_columns(spec: TableSpec, g: Generalization) -> list[str]:
         "survey_responses": [
             f"{text('survey_id')} AS survey_id",
             f"{text('choice')} AS choice",
-            # free text is not stored until the PII scrubber lands; only its presence is kept
             f"{text('comment')} IS NOT NULL AS has_comment",
+            f"{text('comment')} AS comment",  # scrubbed before it is stored (FREE_TEXT)
         ],
         "ad_events": [
             f"{text('campaign_id')} AS campaign_id",

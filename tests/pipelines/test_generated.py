@@ -48,7 +48,7 @@ def test_every_planted_bad_row_is_quarantined_with_its_reason(generated, table) 
     )
 
 
-def test_no_deleted_member_and_no_free_text_in_the_warehouse(generated) -> None:
+def test_no_deleted_member_and_free_text_only_scrubbed_in_the_warehouse(generated) -> None:
     root, truth, result = generated
     requests_naming_a_member = (
         truth.rows["deletion_requests"] - truth.bad["deletion_requests"]["missing_key"]
@@ -58,7 +58,6 @@ def test_no_deleted_member_and_no_free_text_in_the_warehouse(generated) -> None:
         c for (c,) in query(root, "SELECT column_name FROM duckdb_columns() WHERE NOT internal")
     }
     assert {
-        "comment",
         "email",
         "ip",
         "user_agent",
@@ -67,6 +66,12 @@ def test_no_deleted_member_and_no_free_text_in_the_warehouse(generated) -> None:
         "password_hash",
         "birth_date",
     }.isdisjoint(columns)
+    # about one comment in ten holds an identifier: each is stored with the identifier replaced
+    survey = metadata(result, "survey_responses_pseudonymized")
+    scrubbed = {k: v for k, v in survey.items() if k.startswith("scrubbed_")}
+    replaced = query(root, "SELECT count(*) FROM survey_responses WHERE comment LIKE '%<%>%'")
+    assert sum(scrubbed.values()) >= replaced[0][0] > 0
+    assert checks(result)["member_erasure:no_raw_identifier_in_warehouse"] is True
 
 
 def test_second_run_on_unchanged_input_changes_nothing(generated) -> None:

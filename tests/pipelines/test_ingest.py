@@ -13,7 +13,6 @@ from pipelines.resources import Policy
 from tests.pipelines import planted
 from tests.pipelines.conftest import (
     build_defs,
-    checks,
     metadata,
     query,
     run_config,
@@ -46,7 +45,11 @@ def test_unknown_column_stops_its_table_with_file_and_column(root) -> None:
     )
     error = failure.step_failure_data.error
     assert error.cause.cls_name == UnclassifiedColumnError.__name__
-    assert f"loyalty_tier in {extra}" in error.cause.message
+    assert str(extra) in error.cause.message
+    assert (
+        "unclassified loyalty_tier: looks like safe (1 non-empty of 1 sampled"
+        in error.cause.message
+    )
     assert not (root / "quarantine" / "members").exists()  # nothing of the table was written
 
 
@@ -68,13 +71,21 @@ def test_classified_column_passes_only_when_safe(root, tmp_path, classification,
 
 
 def test_misclassified_identifier_column_is_caught_and_blocks_the_run(root, tmp_path) -> None:
-    """An officer marks a column safe that holds emails: the warehouse gate must stop it."""
+    """An officer marks a column safe that holds emails: its sampled values stop the table,
+    and the report names the column and what it holds, never the value."""
     planted.plant(root)
-    add_member_column(root, "contact", planted.MEMBERS["u_adult"]["email"])
+    email = planted.MEMBERS["u_adult"]["email"]
+    add_member_column(root, "contact", email)
     policy = policy_with(tmp_path, {"members": {"contact": "safe"}})
     result = run_main(root, resources={"policy": policy}, raise_on_error=False)
     assert not result.success
-    assert checks(result)["member_erasure:no_raw_identifier_in_warehouse"] is False
+    failure = next(
+        e for e in result.get_step_failure_events() if e.step_key == "members_pseudonymized"
+    )
+    message = failure.step_failure_data.error.cause.message
+    assert "classified safe, but contact: looks like identifier" in message
+    assert "1 hold EMAIL_ADDRESS" in message and email not in message
+    assert not query(root, "SELECT * FROM duckdb_tables() WHERE table_name = 'members'")
 
 
 def test_daily_run_reads_only_its_day_plus_unplaceable_rows(root) -> None:

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.release_verify import (
-    DIGEST_SHAPED,
-    k_problems,
-    manifest_problems,
-    pseudonym_problems,
-)
+from pipelines.release_verify import k_problems, manifest_problems, pseudonym_problems
+from transforms.egress_gate import DIGEST_SHAPED
 
 
 def folder_with(tmp_path: Path, csv_text: str) -> Path:

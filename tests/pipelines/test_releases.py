@@ -88,7 +88,7 @@ def test_delivers_each_consumer_once_and_replays_for_free(root: Path, tmp_path: 
     config = pr.releases_config(tmp_path / "r.yaml")
     first = release(root, config)
     assert first.success
-    assert all(checks(first).values()) and len(checks(first)) == 12
+    assert all(checks(first).values()) and len(checks(first)) == 14  # 6 per draft, 1 delivery
     partner, research = outbox(root, "demo_partner"), outbox(root, "research")
     assert len(partner) == len(research) == 1
     for folder in (*partner, *research):
@@ -177,6 +177,10 @@ def test_a_release_over_budget_is_refused_and_nothing_is_written_or_charged(
         ({"member_email": "x"}, "no_identifier_column"),
         ({"tag": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
          "no_pseudonym_shaped_value"),
+        # the egress gate: a column name, a phone with a particle glued on, a member's own name
+        ({"member_email": "x"}, "no_identifier_leaves"),
+        ({"note": "연락처 010-1234-5678으로"}, "no_identifier_leaves"),
+        ({"note": "thanks to Name r_w20_000"}, "no_identifier_leaves"),
     ],
 )  # fmt: skip
 def test_a_failing_check_keeps_the_draft_out_of_the_outbox(

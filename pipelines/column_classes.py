@@ -1,0 +1,71 @@
+"""Raw columns the contract does not name: sampled and scanned, reported as identifier,
+quasi-identifier or safe with the evidence, and blocked until the policy classifies them. A
+column classified safe is sampled again every run; if its values say identifier, it stops."""
+
+from __future__ import annotations
+
+import duckdb
+
+from transforms.contract import TableSpec
+from transforms.pii.classify import ColumnReport, classify_column
+from transforms.pii.scanner import TextScanner
+from transforms.sources import Branch, Classification, UnclassifiedColumnError
+
+SAMPLE_ROWS = 500
+
+
+def extra_column_names(spec: TableSpec, branches: list[Branch]) -> list[str]:
+    found = {c for b in branches for c in b.columns}
+    return sorted(c for c in found - set(spec.column_names) if not c.startswith("_"))
+
+
+def sample_values(
+    conn: duckdb.DuckDBPyConnection, branches: list[Branch], column: str
+) -> list[str | None]:
+    """Up to SAMPLE_ROWS values of `column` from each branch holding it (repeatable)."""
+    values: list[str | None] = []
+    for b in (b for b in branches if column in b.columns):
+        values += [
+            r[0]
+            for r in conn.sql(
+                f"SELECT CAST({column} AS VARCHAR) FROM {b.scan} "  # noqa: S608
+                f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)"
+            ).fetchall()
+        ]
+    return values
+
+
+def column_reports(
+    conn: duckdb.DuckDBPyConnection,
+    branches: list[Branch],
+    columns: list[str],
+    scanner: TextScanner,
+) -> list[ColumnReport]:
+    return [classify_column(c, sample_values(conn, branches, c), scanner) for c in columns]
+
+
+def check_extra_columns(
+    conn: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    branches: list[Branch],
+    classified: dict[str, Classification],
+    scanner: TextScanner,
+) -> None:
+    """Raise, with a report per column, for unclassified columns and 'safe' ones whose sampled
+    values hold identifiers."""
+    extras = extra_column_names(spec, branches)
+    unknown = [c for c in extras if c not in classified]
+    safe = [c for c in extras if classified.get(c) is Classification.SAFE]
+    problems = [f"unclassified {r}" for r in column_reports(conn, branches, unknown, scanner)]
+    problems += [
+        f"classified safe, but {r}"
+        for r in column_reports(conn, branches, safe, scanner)
+        if r.suggestion is Classification.IDENTIFIER
+    ]
+    if problems:
+        files = "; ".join(b.label for b in branches)
+        raise UnclassifiedColumnError(
+            f"{spec.name} ({files}): {' | '.join(problems)}. Classify each under "
+            f"unknown_columns.{spec.name} in the policy config "
+            f"({', '.join(c.value for c in Classification)}) before this table can be read"
+        )

@@ -1,0 +1,43 @@
+"""Free text in the warehouse is stored scrubbed: each staged free-text value is replaced by
+its scrubbed form before the rows are written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+import duckdb
+import pyarrow as pa
+
+from transforms.pii.scanner import TextScanner
+from transforms.pii.scrub import scrub_free_text
+
+
+def scrub_columns(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Mapping[str, frozenset[str]],
+    scanner: TextScanner,
+) -> Counter[str]:
+    """Scrub `columns` (name -> entity types it keeps) of temp table `table` in place; the
+    entities replaced, counted per row."""
+    found: Counter[str] = Counter()
+    for column, keep in columns.items():
+        rows = dict(
+            conn.sql(
+                f"SELECT {column}, count(*) FROM {table} WHERE {column} IS NOT NULL GROUP BY ALL"  # noqa: S608
+            ).fetchall()
+        )
+        scrubbed = scrub_free_text(rows, scanner, keep)
+        found += scrubbed.entities
+        if not scrubbed.replaced:
+            continue
+        pairs = pa.table(
+            {"raw": list(scrubbed.replaced), "clean": list(scrubbed.replaced.values())}
+        )
+        conn.register("_scrubbed", pairs)
+        conn.execute(
+            f"UPDATE {table} SET {column} = s.clean FROM _scrubbed s WHERE {table}.{column} = s.raw"  # noqa: S608
+        )
+        conn.unregister("_scrubbed")
+    return found

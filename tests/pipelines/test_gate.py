@@ -1,0 +1,88 @@
+"""The egress gate through real Dagster runs: an identifier planted in what would be published
+fails the gate, blocks publication and keeps the last good marts file; the report names the
+column and the kind of identifier, never the value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.gate import GATE, folder_gate, mart_gate
+from pipelines.resources import PiiScanning
+from tests.pipelines import planted_marts
+from tests.pipelines.conftest import checks, run_main, write_table
+from transforms.pii.scanner import ScanSettings, TextScanner
+
+PLANTED_EMAIL = "kim.minsu@example.com"
+
+
+def survey_answers(choice: str) -> list[dict[str, str | None]]:
+    """Eleven members of one cell (k is 10) all give `choice`."""
+    return [
+        {"response_id": f"r_{mid}", "survey_id": "s1", "member_id": mid,
+         "ts": "2026-11-22 10:00:00", "choice": choice, "comment": None}
+        for mid in planted_marts.member_ids("incheon11")
+    ]  # fmt: skip
+
+
+def test_an_identifier_in_a_mart_fails_the_gate_and_keeps_the_last_good_file(root: Path) -> None:
+    planted_marts.plant(root)
+    write_table(root, "survey_responses", survey_answers("fine"))
+    assert run_main(root).success
+    published = root / "marts.duckdb"
+    good = published.read_bytes()
+
+    # eleven members 'chose' an email: enough people for k, and still an identifier
+    write_table(root, "survey_responses", survey_answers(PLANTED_EMAIL))
+    result = run_main(root, raise_on_error=False)
+    assert not result.success
+    gate = next(
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key.to_user_string() == "survey_results" and e.check_name == GATE
+    )
+    assert not gate.passed
+    assert "survey_results.choice: EMAIL_ADDRESS" in gate.description
+    assert PLANTED_EMAIL not in gate.description
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "survey_results" in materialized and "published_marts" not in materialized
+    assert published.read_bytes() == good  # the last good version stays
+
+
+def test_an_identifier_named_column_fails_the_gate(tmp_path: Path) -> None:
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE m AS SELECT 'Seoul' AS region, 'x' AS member_email, 12 AS n")
+    v = mart_gate(conn, "m", TextScanner(ScanSettings()))
+    assert not v.passed and "m.member_email: IDENTIFIER_NAMED_COLUMN" in v.description
+    conn.execute("CREATE TABLE ok AS SELECT 'Seoul' AS region, '20s' AS age_band, 12 AS n")
+    assert mart_gate(conn, "ok", TextScanner(ScanSettings())).passed
+
+
+def test_gate_passes_the_default_shapes_of_a_release(tmp_path: Path) -> None:
+    (tmp_path / "segment_counts.csv").write_text("segment_id,audience_size\nwomen_20s,1234\n")
+    (tmp_path / "manifest.json").write_text(
+        '{"release_id": "20261125T055311Z-78ac7db1", "created_at": "2026-11-25T05:53:11Z",'
+        ' "files": {"segment_counts.csv": {"sha256": "' + "ab" * 32 + '"}}}'
+    )
+    (tmp_path / "report.html").write_text(
+        "<html><style>h1{x:1}</style><h1>Release</h1><p>No one&#x27;s data</p></html>"
+    )
+    scanner = PiiScanning().scanner(_policy(), None)
+    assert folder_gate(tmp_path, scanner).passed
+    (tmp_path / "segment_counts.csv").write_text("segment_id,audience_size\n010-1234-5678,1234\n")
+    v = folder_gate(tmp_path, scanner)
+    assert not v.passed and "segment_counts.csv.segment_id: PHONE_NUMBER" in v.description
+
+
+def _policy():
+    from pipelines.policy import load_policy
+
+    return load_policy()
+
+
+def test_every_mart_check_ran_the_gate(root: Path) -> None:
+    planted_marts.plant(root)
+    result = run_main(root)
+    gated = {k for k, passed in checks(result).items() if k.endswith(f":{GATE}") and passed}
+    assert len(gated) == 6

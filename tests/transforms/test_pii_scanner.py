@@ -1,0 +1,69 @@
+"""The fast scanner finds what Presidio finds, text by text: the prefilter skips only texts no
+pattern recognizer can match; worker processes give the same spans as this process."""
+
+from __future__ import annotations
+
+import pytest
+
+from sampledata.comments import HARMLESS
+from tests.transforms.test_pii_analyzer import FORMATS, GLUED
+from transforms.pii.analyzer import build_analyzer
+from transforms.pii.scanner import PATTERN_PREFILTER, ScanSettings, TextScanner, analyze_text
+from transforms.pii.scripts import space_scripts
+from transforms.pii.spans import Span, merge, replace_entities
+
+FILTERED_OUT = [
+    *HARMLESS,
+    "정말 유익한 기사네요", "Thanks for the great reporting!", "광고가 너무 많아요 ㅠㅠ",
+    "abc def ghi", "Mr. Kim said so", "e.g. this", "aa:bb", "ZZ-TOP rocks",
+]  # fmt: skip
+
+
+SKIPPED = [t for t in FILTERED_OUT if not PATTERN_PREFILTER.search(t)]
+
+
+def test_the_prefilter_skips_plain_chatter() -> None:
+    assert len(SKIPPED) >= len(FILTERED_OUT) - 2
+
+
+@pytest.mark.parametrize("text", SKIPPED)
+def test_texts_the_prefilter_skips_give_presidio_nothing(text) -> None:
+    assert build_analyzer().analyze(text, language="en") == []
+    assert build_analyzer().analyze(text, language="ko") == []
+
+
+def test_every_format_reaches_presidio() -> None:
+    assert all(PATTERN_PREFILTER.search(t.format(v)) for t, v, _ in FORMATS + GLUED)
+
+
+def test_worker_processes_give_the_same_spans_as_this_process() -> None:
+    texts = [t.format(v) for t, v, _ in FORMATS + GLUED] + list(HARMLESS)
+    here = TextScanner(ScanSettings(workers=1)).scan(texts)
+    pooled = TextScanner(ScanSettings(workers=2, parallel_from=1)).scan(texts)
+    assert pooled == here
+
+
+def test_duplicates_are_scanned_once_and_nulls_are_empty() -> None:
+    scanner = TextScanner(ScanSettings())
+    found = scanner.scan(["연락 010-1234-5678", None, "연락 010-1234-5678", ""])
+    assert found[0] == found[2] and found[0] and found[1] == found[3] == []
+
+
+def test_spans_in_the_spaced_text_map_back_to_the_original() -> None:
+    text = "이메일 a.b@naver.com로 010-1234-5678으로"
+    spaced, _ = space_scripts(text)
+    assert spaced == "이메일 a.b@naver.com 로 010-1234-5678 으로"
+    spans = analyze_text(build_analyzer(), text, 0.0)
+    assert {text[s.start : s.end] for s in spans} >= {"a.b@naver.com", "010-1234-5678"}
+
+
+def test_overlaps_merge_into_one_span_named_by_the_best_part() -> None:
+    spans = [Span(0, 5, "URL", 0.5), Span(3, 10, "EMAIL_ADDRESS", 1.0), Span(12, 14, "X", 0.1)]
+    merged = merge(spans)
+    assert merged == [Span(0, 10, "EMAIL_ADDRESS", 1.0), Span(12, 14, "X", 0.1)]
+    assert replace_entities("abcdefghij, zz", merged) == "<EMAIL_ADDRESS>, <X>"
+
+
+def test_a_korean_id_type_wins_over_a_foreign_one_on_the_same_characters() -> None:
+    merged = merge([Span(0, 9, "US_PASSPORT", 0.8), Span(0, 9, "KR_PASSPORT", 0.75)])
+    assert merged[0].entity == "KR_PASSPORT"
