@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--only", default="", help="comma-separated segments or tables (default all)")
     rel.add_argument("--last-day", default="", help="YYYY-MM-DD: the data period's last day")
     sub.add_parser("ledger", help="print every delivered release and its privacy cost")
+    sub.add_parser("columns", help="report raw columns outside the contract: what they look like")
     args = parser.parse_args(argv)
     root = paths.data_root()
     try:
@@ -93,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "ledger":
         return launch.print_ledger(root)
+    if args.command == "columns":
+        from pipelines.column_classes import print_column_reports
+
+        return print_column_reports(root)
     if args.command == "release":
         only = [n for n in args.only.split(",") if n]
         return launch.run_release(root, args.consumer, args.month, only, args.last_day)

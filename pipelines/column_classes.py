@@ -4,9 +4,14 @@ column classified safe is sampled again every run; if its values say identifier,
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
-from transforms.contract import TableSpec
+from pipelines import paths
+from pipelines.policy import load_policy
+from pipelines.resources import FileRawSource, PiiScanning
+from transforms.contract import TABLES, TableSpec
 from transforms.pii.classify import ColumnReport, classify_column
 from transforms.pii.scanner import TextScanner
 from transforms.sources import Branch, Classification, UnclassifiedColumnError
@@ -69,3 +74,24 @@ def check_extra_columns(
             f"unknown_columns.{spec.name} in the policy config "
             f"({', '.join(c.value for c in Classification)}) before this table can be read"
         )
+
+
+def print_column_reports(root: Path) -> int:
+    """`python -m pipelines.cli columns`: every raw column the contract does not name, with
+    its classification in the policy and what its sampled values look like."""
+    policy = load_policy()
+    scanner = PiiScanning().scanner(policy, None)
+    raw, found = FileRawSource(root=str(root)), 0
+    conn = duckdb.connect()
+    for spec in TABLES.values():
+        branches = raw.branches(conn, spec.name)
+        extras = extra_column_names(spec, branches)
+        classified = policy.unknown_columns.get(spec.name, {})
+        for report in column_reports(conn, branches, extras, scanner):
+            found += 1
+            given = classified.get(report.column)
+            status = f"classified {given.value}" if given else "UNCLASSIFIED (blocks the table)"
+            print(f"{spec.name}.{report} -> {status}")
+    conn.close()
+    print(f"{found} column(s) outside the contract under {paths.raw_dir(root)}")
+    return 0

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from transforms.checks import identifier_named_columns
 from transforms.pii.scanner import TextScanner
-from transforms.pii.spans import Span
 
 # hex digests (md5 and longer), base64 of 16+ bytes (mixed case and digits, unlike a long
 # snake_case campaign name): the shapes a hashed identifier takes
@@ -24,10 +23,6 @@ URL_QUERY = re.compile(r"[?&][^\s=&?#]+=")
 PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,8})(?:\.\d+)?$")
 # Findings that are not identifiers in an aggregate: a date or a site's own address.
 NOT_IDENTIFYING = frozenset({"DATE_TIME", "URL"})
-# Presidio's weak patterns (no context, no checksum: score below 0.4) also match short codes such
-# as "h1" or "x27"; at the gate they count only when the match holds at least 6 digits.
-STRONG_SCORE = 0.4
-WEAK_MIN_DIGITS = 6
 IDENTIFIER_NAME = "IDENTIFIER_NAMED_COLUMN"
 DIGEST = "DIGEST_SHAPED"
 QUERY = "URL_QUERY_STRING"
@@ -42,11 +37,6 @@ class GateHit:
     def __str__(self) -> str:
         where = "column name" if not self.values else f"{self.values} distinct value(s)"
         return f"{self.column}: {self.entity} ({where})"
-
-
-def identifying(span: Span, value: str) -> bool:
-    digits = sum(ch.isdigit() for ch in value[span.start : span.end])
-    return span.score >= STRONG_SCORE or digits >= WEAK_MIN_DIGITS
 
 
 def name_hits(prefix: str, columns: Iterable[str]) -> list[GateHit]:
@@ -71,7 +61,7 @@ def value_hits(
         for v in values:
             if PLAIN_NUMBER.match(v) or (not shapes and DIGEST_SHAPED.match(v)):
                 continue
-            kinds = {s.entity for s in spans.get(v, []) if identifying(s, v)}
+            kinds = {s.entity for s in spans.get(v, [])}
             if shapes and DIGEST_SHAPED.match(v):
                 kinds.add(DIGEST)
             if shapes and URL_QUERY.search(v):

@@ -10,8 +10,8 @@ import duckdb
 
 from pipelines.gate import GATE, folder_gate, mart_gate
 from pipelines.resources import PiiScanning
-from tests.pipelines import planted_marts
-from tests.pipelines.conftest import checks, run_main, write_table
+from tests.pipelines import planted, planted_marts
+from tests.pipelines.conftest import checks, metadata, query, run_main, write_table
 from transforms.pii.scanner import ScanSettings, TextScanner
 
 PLANTED_EMAIL = "kim.minsu@example.com"
@@ -86,3 +86,24 @@ def test_every_mart_check_ran_the_gate(root: Path) -> None:
     result = run_main(root)
     gated = {k for k, passed in checks(result).items() if k.endswith(f":{GATE}") and passed}
     assert len(gated) == 6
+
+
+def test_a_members_name_in_a_comment_is_scrubbed_and_never_stored_plain(root: Path) -> None:
+    """The known-member deny-list finds a Hangul name with a particle glued on; the warehouse
+    file holds neither the name nor the comment's other identifier, only their types."""
+    planted.plant(root)
+    name = planted.MEMBERS["u_adult"]["real_name"]
+    phone = planted.MEMBERS["u_adult"]["mobile_phone"]
+    write_table(root, "survey_responses", [
+        {"response_id": "r1", "survey_id": "s1", "member_id": "u_adult",
+         "ts": "2026-11-22 13:00:00", "choice": "a", "comment": f"제 이름은 {name}입니다, {phone}"}
+    ])  # fmt: skip
+    result = run_main(root)
+    assert query(root, "SELECT comment FROM survey_responses") == [
+        ("제 이름은 <PERSON>입니다, <PHONE_NUMBER>",)
+    ]
+    meta = metadata(result, "survey_responses_pseudonymized")
+    assert meta["scrubbed_PERSON"] == 1 and meta["scrubbed_PHONE_NUMBER"] == 1
+    stored = (root / "warehouse.duckdb").read_bytes()
+    assert "제 이름은 <PERSON>".encode() in stored  # the file shows its strings' bytes ...
+    assert name.encode() not in stored and phone.encode() not in stored  # ... not these

@@ -115,3 +115,15 @@ def test_daily_run_reads_only_its_day_plus_unplaceable_rows(root) -> None:
         "2026-11-21.parquet",
         "unplaced.parquet",
     ]
+
+
+def test_columns_report_lists_what_each_unnamed_column_looks_like(root, capsys) -> None:
+    from pipelines.column_classes import print_column_reports
+
+    planted.plant(root)
+    email = planted.MEMBERS["u_adult"]["email"]
+    add_member_column(root, "contact", email)
+    assert print_column_reports(root) == 0
+    out = capsys.readouterr().out
+    assert "members.contact: looks like identifier (" in out and "hold EMAIL_ADDRESS" in out
+    assert "UNCLASSIFIED (blocks the table)" in out and email not in out

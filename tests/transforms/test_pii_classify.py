@@ -21,6 +21,11 @@ def scanner() -> TextScanner:
         ("backup_phone", ["gold"] * 30, C.IDENTIFIER),  # the name alone says so
         ("ref", [f"A{i:06d}" for i in range(50)], C.IDENTIFIER),  # unique per row
         ("joined_on", ["2024-05-0" + str(i % 9 + 1) for i in range(40)], C.QUASI_IDENTIFIER),
+        (
+            "seen",
+            [f"2024-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 9)],
+            C.QUASI_IDENTIFIER,
+        ),
         ("zip", ["06236", "06237"] * 20, C.QUASI_IDENTIFIER),
         ("loyalty_tier", ["gold", "silver", "bronze"] * 20, C.SAFE),
     ],

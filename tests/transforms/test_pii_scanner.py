@@ -3,12 +3,21 @@ pattern recognizer can match; worker processes give the same spans as this proce
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from sampledata.comments import HARMLESS
 from tests.transforms.test_pii_analyzer import FORMATS, GLUED
 from transforms.pii.analyzer import build_analyzer
-from transforms.pii.scanner import PATTERN_PREFILTER, ScanSettings, TextScanner, analyze_text
+from transforms.pii.scanner import (
+    ScanSettings,
+    TextScanner,
+    analyze_text,
+    could_hold_phone,
+    needs_presidio,
+    plausible,
+)
 from transforms.pii.scripts import space_scripts
 from transforms.pii.spans import Span, merge, replace_entities
 
@@ -19,7 +28,8 @@ FILTERED_OUT = [
 ]  # fmt: skip
 
 
-SKIPPED = [t for t in FILTERED_OUT if not PATTERN_PREFILTER.search(t)]
+SETTINGS = ScanSettings()
+SKIPPED = [t for t in FILTERED_OUT if not needs_presidio(t, SETTINGS)]
 
 
 def test_the_prefilter_skips_plain_chatter() -> None:
@@ -33,7 +43,25 @@ def test_texts_the_prefilter_skips_give_presidio_nothing(text) -> None:
 
 
 def test_every_format_reaches_presidio() -> None:
-    assert all(PATTERN_PREFILTER.search(t.format(v)) for t, v, _ in FORMATS + GLUED)
+    assert all(needs_presidio(t.format(v), SETTINGS) for t, v, _ in FORMATS + GLUED)
+
+
+def test_random_texts_the_prefilter_skips_hold_nothing_presidio_would_keep() -> None:
+    """Fuzz: short texts of letters, Hangul, a few digits and punctuation."""
+    rng = random.Random(6)
+    alphabet = "abcxyzMVSDEF가나다라마바 기사 좋아요  ,.!?-/:;()+@#0123456789"
+    analyzer, skipped = build_analyzer(), 0
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(3, 40)))
+        if needs_presidio(text, SETTINGS):
+            if not could_hold_phone(text):  # phone skipped: phonenumbers agrees
+                found = analyzer.analyze(text, language="en", entities=["PHONE_NUMBER"])
+                assert found == [], text
+            continue
+        skipped += 1
+        kept = [s for s in analyze_text(analyzer, text, 0.0) if plausible(s, text)]
+        assert kept == [], (text, kept)
+    assert skipped > 300  # about 450 of 4000
 
 
 def test_worker_processes_give_the_same_spans_as_this_process() -> None:
@@ -67,3 +95,32 @@ def test_overlaps_merge_into_one_span_named_by_the_best_part() -> None:
 def test_a_korean_id_type_wins_over_a_foreign_one_on_the_same_characters() -> None:
     merged = merge([Span(0, 9, "US_PASSPORT", 0.8), Span(0, 9, "KR_PASSPORT", 0.75)])
     assert merged[0].entity == "KR_PASSPORT"
+
+
+def test_the_indexed_context_enhancer_finds_the_token_presidio_would() -> None:
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    from transforms.pii.analyzer import IndexedContextEnhancer
+
+    doc = build_analyzer().nlp_engine.nlp["en"]("call  010-1234-5678 or mail a.b@x.com, ok?")
+    indices = [t.idx for t in doc]
+    for start in range(len(doc.text) - 3):
+        expected = LemmaContextAwareEnhancer._find_index_of_match_token("w", start, doc, indices)
+        assert (
+            IndexedContextEnhancer._find_index_of_match_token("w", start, doc, indices) == expected
+        )
+
+
+def test_a_url_column_keeps_its_url_but_not_a_phone_inside_it() -> None:
+    url = "https://www.example.co.kr/members/010-1234-5678/profile"
+    (spans,) = TextScanner(ScanSettings()).scan([url], ignore=frozenset({"URL"}))
+    assert [url[s.start : s.end] for s in spans] == ["010-1234-5678"]
+
+
+def test_texts_analyzed_together_give_what_each_gives_alone() -> None:
+    texts = [t.format(v) for t, v, _ in FORMATS + GLUED] + list(HARMLESS)
+    analyzer = build_analyzer()
+    together = TextScanner(ScanSettings(workers=1)).scan(texts)
+    alone = [merge(analyze_text(analyzer, t, 0.0)) for t in texts]
+    for t, a, b in zip(texts, together, alone, strict=True):
+        assert {(s.start, s.end) for s in a} >= {(s.start, s.end) for s in b if s.score >= 0.4}, t

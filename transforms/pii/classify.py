@@ -46,6 +46,9 @@ def classify_column(name: str, sample: Sequence[str | None], scanner: TextScanne
         return ColumnReport(name, Classification.IDENTIFIER, tuple(evidence))
     if values and max(direct.values(), default=0) >= max(1, IDENTIFIER_SHARE * len(values)):
         return ColumnReport(name, Classification.IDENTIFIER, tuple(evidence))
+    if values and holding["DATE_TIME"] * 2 >= len(values):
+        evidence.append("most values are dates")
+        return ColumnReport(name, Classification.QUASI_IDENTIFIER, tuple(evidence))
     if enough and distinct >= UNIQUE_SHARE * len(values):
         evidence.append("nearly every value is unique")
         return ColumnReport(name, Classification.IDENTIFIER, tuple(evidence))

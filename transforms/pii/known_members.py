@@ -6,10 +6,11 @@ up to three words, Hangul words minus trailing particles) and looks the digest u
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,8 @@ PHONE = re.compile(r"\+?\d[\d\-.() ]{7,}\d")
 
 
 def normalize(value: str) -> str:
+    if value.isascii():  # the common case, and NFKC leaves ASCII alone
+        return " ".join(value.lower().split())
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
@@ -73,7 +76,23 @@ def derive_key(pseudonym_key: bytes) -> bytes:
 def digest(key: bytes, token: str) -> int:
     """64 bits of a keyed BLAKE2b: a million members' tokens fit a sorted array of 32 MB, and a
     chance match of one candidate is about 4e6 / 2**64."""
-    return int.from_bytes(hashlib.blake2b(token.encode(), key=key, digest_size=8).digest())
+    return Digester(key)(token)
+
+
+class Digester:
+    """digest() with the key absorbed once: each token then costs a copy and an update."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self._keyed = hashlib.blake2b(key=key, digest_size=8)
+
+    def __reduce__(self) -> tuple[type[Digester], tuple[bytes]]:
+        return Digester, (self._key,)  # a hash state does not pickle; workers rebuild it
+
+    def __call__(self, token: str) -> int:
+        h = self._keyed.copy()
+        h.update(token.encode())
+        return int.from_bytes(h.digest())
 
 
 @dataclass(frozen=True)
@@ -96,27 +115,77 @@ def deny_list(
     return [e for field, value in rows for e in deny_entries(key, field, value, vocabulary)]
 
 
-def _candidates(text: str) -> Iterator[tuple[int, int, str]]:
+CHUNK = re.compile(r"[^\s,.!?;:()\[\]\"'<>]+")
+MIXED = re.compile(r"[가-힣][^가-힣]|[^가-힣][가-힣]")
+MAX_PARTICLE = 3  # 님, 이고요, 입니다: the longest particle or ending stripped off a word
+
+
+def _without_particles(start: int, word: str) -> Iterator[tuple[int, int, str]]:
+    """A word minus 1 to 3 trailing Hangul characters, whatever they are (particles and endings
+    are too many to list): 김민수님이 -> 김민수님, 김민수, 김민."""
+    for rest in _particle_cuts(word):
+        yield start, start + len(rest), rest
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _particle_cuts(word: str) -> tuple[str, ...]:
+    cuts = []
+    for cut in range(1, MAX_PARTICLE + 1):
+        rest = word[:-cut]
+        if len(rest) < 2 or not _HANGUL_WORD.match(word[-cut:]):
+            break
+        cuts.append(rest)
+    return tuple(cuts)
+
+
+def _words(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, normalized word, is Hangul) of each word; words repeat, so cached."""
+    return [(m.start(), m.end(), *_word(m.group())) for m in WORD.finditer(text)]
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word(raw: str) -> tuple[str, bool]:
+    word = normalize(raw)
+    return word, _HANGUL_WORD.match(word) is not None
+
+
+def _candidates(text: str) -> set[tuple[int, int, str, bool]]:
+    """(start, end, normalized token, joined): `joined` marks Hangul words run together, which
+    only a real name may match (`푸른 바다` is a phrase, not the nickname 푸른바다)."""
+    out: set[tuple[int, int, str, bool]] = set()
     for m in EMAIL.finditer(text):
-        yield m.start(), m.end(), normalize(m.group())
+        out.add((m.start(), m.end(), normalize(m.group()), False))
     for m in PHONE.finditer(text):
         key = phone_key(m.group())
         if key:
-            yield m.start(), m.end(), key
-    words = list(WORD.finditer(text))
-    for i, first in enumerate(words):
-        for n in range(1, MAX_WORDS + 1):
-            run = words[i : i + n]
-            if len(run) < n:
+            out.add((m.start(), m.end(), key, False))
+    for m in CHUNK.finditer(text):  # mixed runs only: 작은독자21입니다 -> 작은독자21
+        if MIXED.search(m.group()):
+            chunk = normalize(m.group())
+            out.add((m.start(), m.end(), chunk, False))
+            out.update((s, e, t, False) for s, e, t in _without_particles(m.start(), chunk))
+    words = _words(text)
+    for i, (start, end, word, hangul) in enumerate(words):
+        out.add((start, end, word, False))
+        if hangul:  # 김민수님이 -> 김민수님, 김민수
+            out.update((s, e, t, False) for s, e, t in _without_particles(start, word))
+        if not word.isalpha():
+            continue  # runs of words are for names (Jiwoo Park, 안 혜진): letters only
+        spaced, joined, all_hangul = word, word, hangul
+        for _, next_end, next_word, next_hangul in words[i + 1 : i + MAX_WORDS]:
+            if not next_word.isalpha():
                 break
-            parts = [normalize(w.group()) for w in run]
-            yield first.start(), run[-1].end(), " ".join(parts)
-            if n > 1 and all(_HANGUL_WORD.match(p) for p in parts):
-                yield first.start(), run[-1].end(), "".join(parts)
-        word = first.group()
-        if _HANGUL_WORD.match(word):  # 김민수님이 -> 김민수님, 김민수, 김민
-            for cut in range(len(word) - 1, 1, -1):
-                yield first.start(), first.start() + cut, word[:cut]
+            spaced += " " + next_word
+            out.add((start, next_end, spaced, False))
+            all_hangul = all_hangul and next_hangul and joined == word  # two words at most
+            if all_hangul:  # 안 혜진님께 -> 안혜진님께, 안혜진님, 안혜진
+                joined += next_word
+                out.add((start, next_end, joined, True))
+                out.update(
+                    (start, next_end - (len(joined) - len(t)), t, True)
+                    for _, _, t in _without_particles(start, joined)
+                )
+    return out
 
 
 class KnownMembers:
@@ -125,6 +194,7 @@ class KnownMembers:
     def __init__(self, key: bytes, entries: Iterable[DenyEntry]) -> None:
         listed = list(entries)
         self._key = key
+        self._digest = Digester(key)
         self._set_arrays(
             np.array([e.digest for e in listed], dtype=np.uint64),
             np.array([FIELDS.index(e.field) for e in listed], dtype=np.uint8),
@@ -148,16 +218,28 @@ class KnownMembers:
         return len(self._digests)
 
     def find(self, text: str) -> list[Span]:
+        return self.find_many([text])[0]
+
+    def find_many(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Each text's matches; every distinct candidate token hashed once, one lookup for all
+        (tokens repeat across texts: most are everyday words)."""
+        found: list[list[Span]] = [[] for _ in texts]
         if not len(self._digests):
-            return []
-        candidates = list(_candidates(text))
-        if not candidates:
-            return []
-        wanted = np.array([digest(self._key, c[2]) for c in candidates], dtype=np.uint64)
+            return found
+        cands = [(i, c) for i, t in enumerate(texts) for c in _candidates(t)]
+        digests: dict[str, int] = {}
+        for _, c in cands:
+            if c[2] not in digests:
+                digests[c[2]] = self._digest(c[2])
+        tokens = list(digests)
+        wanted = np.fromiter(digests.values(), dtype=np.uint64, count=len(tokens))
         at = np.searchsorted(self._digests, wanted).clip(max=len(self._digests) - 1)
-        hit = self._digests[at] == wanted
-        return [
-            Span(c[0], c[1], ENTITY_OF_FIELD[FIELDS[int(self._fields[i])]], SCORE)
-            for c, i, h in zip(candidates, at, hit, strict=True)
-            if h
-        ]
+        hit_fields = {
+            tokens[j]: FIELDS[int(self._fields[at[j]])]
+            for j in np.flatnonzero(self._digests[at] == wanted)
+        }
+        for i, (start, end, token, joined) in cands:
+            field = hit_fields.get(token)
+            if field and (field == "real_name" or not joined):
+                found[i].append(Span(start, end, ENTITY_OF_FIELD[field], SCORE))
+        return found

@@ -1,6 +1,6 @@
 """Presidio's five Korean ID recognizers, enabled for every language we analyze, with the gaps
 measured on presidio-analyzer 2.2.366 closed: RRN gender digits 9 and 0 (born in the 1800s),
-and numbers typed with a space between the two halves."""
+numbers typed with a space between the two halves, and domestic cards starting with 9."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from presidio_analyzer import EntityRecognizer, Pattern
 from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
     KrBrnRecognizer,
     KrDriverLicenseRecognizer,
     KrFrnRecognizer,
@@ -27,6 +28,12 @@ KOREAN_CONTEXT = {
     "KR_BRN": ["사업자등록번호", "사업자번호", "사업자"],
 }
 _SEPARATORS = [("-", ""), (" ", "")]
+# Cards issued for Korea's domestic network start with 9, which Presidio's pattern leaves out;
+# the recognizer's Luhn check still decides.
+DOMESTIC_CARD = Pattern(
+    "Korean domestic card", r"(?<!\d)9\d{3}([- ]?)\d{4}\1\d{4}\1\d{4}(?!\d)", 0.3
+)
+CARD_CONTEXT = ["카드", "카드번호", "결제", "card", "credit"]
 
 
 def korean_recognizers(languages: Iterable[str]) -> list[EntityRecognizer]:
@@ -34,6 +41,12 @@ def korean_recognizers(languages: Iterable[str]) -> list[EntityRecognizer]:
     out: list[EntityRecognizer] = []
     for lang in languages:
         out += [
+            CreditCardRecognizer(
+                patterns=[DOMESTIC_CARD],
+                context=CARD_CONTEXT,
+                supported_language=lang,
+                name="KrDomesticCardRecognizer",
+            ),
             KrRrnRecognizer(
                 patterns=[RRN_PATTERN],
                 context=[*KrRrnRecognizer.CONTEXT, *KOREAN_CONTEXT["KR_RRN"]],

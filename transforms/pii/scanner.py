@@ -4,6 +4,7 @@ prefilter); the rest split over worker processes; the members' deny-list on ever
 
 from __future__ import annotations
 
+import bisect
 import multiprocessing
 import os
 import re
@@ -11,18 +12,33 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+import phonenumbers
 from presidio_analyzer import AnalyzerEngine
 
-from transforms.pii.analyzer import AnalyzerSettings, build_analyzer, language_of
+from transforms.pii.analyzer import PHONE_REGIONS, AnalyzerSettings, build_analyzer, language_of
 from transforms.pii.known_members import KnownMembers
 from transforms.pii.scripts import original_span, space_scripts
 from transforms.pii.spans import Span, merge
 
-# Every pattern recognizer we load needs a digit, an '@', a dotted domain or a hex pair of a MAC
-# address to match; a text with none of them can only hold what a NER model or the deny-list
-# finds. tests/transforms/test_pii_scanner.py holds this to Presidio's own verdicts.
-PATTERN_PREFILTER = re.compile(r"[0-9@]|[A-Za-z0-9]\.[A-Za-z]{2}|[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}")
+# What a text must show for any loaded pattern recognizer to find something that counts (a weak
+# finding needs 6 digits, see `plausible`): an '@', a dotted domain, a hex pair of a MAC or IPv6
+# address, 4 digits (the shortest valid phone number of our regions: PHONE_MIN_DIGITS), or a
+# digit next to a date or IP separator, next to a Latin letter (licences, passports, IBANs), or
+# in a long run of letters and digits (crypto addresses). Anything else can hold only what a
+# NER model or the deny-list finds. tests/transforms/test_pii_scanner.py holds this to
+# Presidio's own verdicts; bench/pii_scan.py compares recall with the plain loop.
+TRIGGER = re.compile(r"@|[A-Za-z0-9]\.[A-Za-z]{2}|[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}|::")
+DIGIT_NEIGHBOUR = re.compile(r"\d[/.:\-]|[/.:\-]\d|[A-Za-z]\d|\d[A-Za-z]|[A-Za-z0-9]{20,}")
 CHUNK = 1000  # texts per task sent to a worker
+# Presidio's weak patterns (no context, no checksum: score below 0.4) also match short codes
+# such as "v9" or "h1"; they count only when the match holds at least 6 digits.
+STRONG_SCORE = 0.4
+WEAK_MIN_DIGITS = 6
+
+
+def plausible(span: Span, text: str) -> bool:
+    digits = sum(ch.isdigit() for ch in text[span.start : span.end])
+    return span.score >= STRONG_SCORE or digits >= WEAK_MIN_DIGITS
 
 
 @dataclass(frozen=True)
@@ -33,29 +49,95 @@ class ScanSettings:
     parallel_from: int = 5000  # fewer texts to analyze than this stay in this process
 
 
+def _shortest_phone_number(regions: Sequence[str]) -> int:
+    """The fewest digits a valid number of any of `regions` has, from phonenumbers' metadata."""
+    lengths = []
+    for region in regions:
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        if meta is None:
+            raise ValueError(f"phonenumbers has no metadata for region {region}")
+        descs = (meta.general_desc, meta.fixed_line, meta.mobile, meta.toll_free, meta.voip,
+                 meta.premium_rate, meta.shared_cost, meta.personal_number, meta.pager,
+                 meta.uan, meta.voicemail)  # fmt: skip
+        lengths += [n for d in descs if d for n in (d.possible_length or ()) if n > 0]
+    return min(lengths)
+
+
+PHONE_MIN_DIGITS = _shortest_phone_number(PHONE_REGIONS)
+# phonenumbers' own pattern for a candidate number (digits, its punctuation, an extension); a
+# text none of whose candidates has PHONE_MIN_DIGITS digits holds no valid number. Private in
+# phonenumbers: if a release renames it, every text goes to the phone recognizer.
+_PHONE_CANDIDATE = getattr(phonenumbers.phonenumbermatcher, "_PATTERN", None)
+
+
+def could_hold_phone(text: str) -> bool:
+    if sum(ch.isdigit() for ch in text) < PHONE_MIN_DIGITS:
+        return False
+    if _PHONE_CANDIDATE is None:
+        return True
+    return any(
+        sum(ch.isdigit() for ch in m.group()) >= PHONE_MIN_DIGITS
+        for m in _PHONE_CANDIDATE.finditer(text)
+    )
+
+
 def needs_presidio(text: str, settings: ScanSettings) -> bool:
-    return bool(settings.analyzer.ner_model) or PATTERN_PREFILTER.search(text) is not None
+    if settings.analyzer.ner_model or TRIGGER.search(text):
+        return True
+    digits = sum(ch.isdigit() for ch in text)
+    return digits >= PHONE_MIN_DIGITS or (digits > 0 and DIGIT_NEIGHBOUR.search(text) is not None)
 
 
 def analyze_text(analyzer: AnalyzerEngine, text: str, threshold: float) -> list[Span]:
     """Presidio on one text, Korean particles split off identifiers, spans in `text`'s terms."""
-    spaced, origin = space_scripts(text)
-    found = analyzer.analyze(spaced, language=language_of(text), score_threshold=threshold)
-    return [Span(*original_span(origin, r.start, r.end), r.entity_type, r.score) for r in found]
+    return analyze_batch(analyzer, [text], threshold)[0]
 
 
-_worker: tuple[AnalyzerEngine, float] | None = None
+# Between texts analyzed together: no recognizer's pattern crosses a line break and a pipe.
+SEPARATOR = "\n\n|||\n\n"
+BATCH = 100  # texts per Presidio call: its fixed cost per call dominates on short comments
 
 
-def _start_worker(settings: ScanSettings) -> None:
+def analyze_batch(
+    analyzer: AnalyzerEngine,
+    texts: list[str],
+    threshold: float,
+    entities: list[str] | None = None,
+) -> list[list[Span]]:
+    """Presidio on texts of one language joined into one call (per-call work, the NLP pass and
+    phonenumbers' matchers per region, is paid once); spans mapped back to each text."""
+    spaced = [space_scripts(t) for t in texts]
+    starts, offset = [], 0
+    for joined, _ in spaced:
+        starts.append(offset)
+        offset += len(joined) + len(SEPARATOR)
+    whole = SEPARATOR.join(joined for joined, _ in spaced)
+    found: list[list[Span]] = [[] for _ in texts]
+    language = language_of(texts[0])
+    results = analyzer.analyze(
+        whole, language=language, entities=entities, score_threshold=threshold
+    )
+    for r in results:
+        i = bisect.bisect_right(starts, r.start) - 1
+        joined, origin = spaced[i]
+        start, end = r.start - starts[i], r.end - starts[i]
+        if end <= len(joined):  # a match reaching into the separator is no match of a text
+            found[i].append(Span(*original_span(origin, start, end), r.entity_type, r.score))
+    return found
+
+
+_worker: TextScanner | None = None
+
+
+def _start_worker(settings: ScanSettings, known: KnownMembers | None) -> None:
     global _worker
-    _worker = (build_analyzer(settings.analyzer), settings.score_threshold)
+    _worker = TextScanner(settings, known)
 
 
-def _analyze_chunk(texts: list[str]) -> list[list[Span]]:
+def _scan_chunk(texts: list[str], ignore: frozenset[str]) -> list[list[Span]]:
     assert _worker is not None  # noqa: S101 (set by the pool's initializer)
-    analyzer, threshold = _worker
-    return [analyze_text(analyzer, t, threshold) for t in texts]
+    found = _worker.scan_here(texts, ignore)
+    return [found[t] for t in texts]
 
 
 class TextScanner:
@@ -85,39 +167,61 @@ class TextScanner:
     ) -> dict[str, list[Span]]:
         """Each text's entity spans, overlaps merged; types in `ignore` are dropped first (a
         URL column is a URL: what counts is an email inside it)."""
-        pending = [t for t in texts if needs_presidio(t, self.settings)]
         workers = self.settings.workers or os.cpu_count() or 1
-        if workers > 1 and len(pending) >= self.settings.parallel_from:
-            found, known = self._in_workers(pending, texts, workers)
-        else:
-            threshold = self.settings.score_threshold
-            found = {t: analyze_text(self.analyzer, t, threshold) for t in pending}
-            known = self._known(texts)
+        if workers > 1 and len(texts) >= self.settings.parallel_from:
+            return self._in_workers(texts, ignore, workers)
+        return self.scan_here(texts, ignore)
+
+    def scan_here(
+        self, texts: list[str], ignore: frozenset[str] = frozenset()
+    ) -> dict[str, list[Span]]:
+        """Scan in this process: the deny-list on every text, Presidio where it could match."""
+        known = self.known.find_many(texts) if self.known else [[] for _ in texts]
+        presidio = self._presidio([t for t in texts if needs_presidio(t, self.settings)])
         return {
-            t: merge(s for s in [*found.get(t, []), *known.get(t, [])] if s.entity not in ignore)
-            for t in texts
+            text: merge(
+                s
+                for s in [*presidio.get(text, []), *members]
+                if s.entity not in ignore and plausible(s, text)
+            )
+            for text, members in zip(texts, known, strict=True)
         }
 
-    def _known(self, texts: list[str]) -> dict[str, list[Span]]:
-        if not self.known:
-            return {}
-        return {t: spans for t in texts if (spans := self.known.find(t))}
+    def _presidio(self, texts: list[str]) -> dict[str, list[Span]]:
+        """Presidio's spans per text, in batches of one language; texts with too few digits
+        for any phone number skip the phone recognizer, the costliest."""
+        groups: dict[tuple[str, bool], list[str]] = {}
+        for t in texts:
+            groups.setdefault((language_of(t), could_hold_phone(t)), []).append(t)
+        found: dict[str, list[Span]] = {}
+        for (language, phone), group in groups.items():
+            entities = None if phone else self._entities_but_phone(language)
+            for i in range(0, len(group), BATCH):
+                batch = group[i : i + BATCH]
+                spans = analyze_batch(self.analyzer, batch, self.settings.score_threshold, entities)
+                found.update(zip(batch, spans, strict=True))
+        return found
+
+    def _entities_but_phone(self, language: str) -> list[str]:
+        return [e for e in self.analyzer.get_supported_entities(language) if e != "PHONE_NUMBER"]
 
     def _in_workers(
-        self, pending: list[str], texts: list[str], workers: int
-    ) -> tuple[dict[str, list[Span]], dict[str, list[Span]]]:
-        """Presidio over `pending` in worker processes; the deny-list over `texts` meanwhile."""
-        chunks = [pending[i : i + CHUNK] for i in range(0, len(pending), CHUNK)]
+        self, texts: list[str], ignore: frozenset[str], workers: int
+    ) -> dict[str, list[Span]]:
+        """Chunks to worker processes; this process takes an equal share meanwhile, so the
+        seconds the workers spend starting up are not lost."""
+        chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+        own = len(chunks) // (workers + 1)
         # spawn, not fork: the caller may be a threaded Dagster process
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(self.settings,)
+            workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self.settings, self.known),
         ) as pool:
-            results = pool.map(_analyze_chunk, chunks)
-            known = self._known(texts)
-            found = {
-                t: spans
-                for chunk, chunk_spans in zip(chunks, results, strict=True)
-                for t, spans in zip(chunk, chunk_spans, strict=True)
-            }
-        return found, known
+            futures = [pool.submit(_scan_chunk, c, ignore) for c in chunks[own:]]
+            found = self.scan_here([t for c in chunks[:own] for t in c], ignore)
+            for chunk, future in zip(chunks[own:], futures, strict=True):
+                found.update(zip(chunk, future.result(), strict=True))
+        return found
