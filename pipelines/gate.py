@@ -5,9 +5,8 @@ the artifact as its recipient would and turns the hits into a blocking check's v
 from __future__ import annotations
 
 import csv
-import html
 import json
-import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from pipelines.duck import columns
 from pipelines.known_members import load_known_members
 from pipelines.mart_verify import Verdict
 from pipelines.policy import PolicyConfig
+from pipelines.release_draft import MANIFEST, REPORT
 from pipelines.resources import PiiScanning
 from transforms.egress_gate import GateHit, describe, name_hits, value_hits
 from transforms.pii.scanner import TextScanner
@@ -28,8 +28,7 @@ DESCRIPTION = (
     "no pseudonym- or digest-shaped value, no URL query string. A hit names the column and the "
     "kind of identifier, never the value."
 )
-_HTML_TEXT = re.compile(r">([^<>]+)<")
-_HTML_CODE = re.compile(r"<(style|script)\b.*?</\1>", re.S | re.I)
+UNREADABLE = "UNREADABLE_ENTRY"  # a file or folder the gate cannot read: not delivered
 
 
 def gate_scanner(
@@ -48,25 +47,47 @@ def verdict(hits: list[GateHit], scanned: int) -> Verdict:
     )
 
 
+# Typed dates and times are the keys of an aggregate (a day, a week), not identifiers.
+TIME_TYPES = ("DATE", "TIMESTAMP", "TIME", "INTERVAL")
+
+
 def table_values(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, list[str]]:
-    """Distinct non-null values of every text column of `table` ('catalog.name' allowed)."""
+    """Distinct non-null values of every column of `table` as text ('catalog.name' allowed):
+    numbers, lists, structs and JSON too, since an identifier can hide in any of them."""
     catalog, _, name = table.rpartition(".")
-    text_columns = [
-        c for c, kind in columns(conn, name, database=catalog or None).items() if kind == "VARCHAR"
-    ]
-    distinct = "SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL"
+    kinds = columns(conn, name, database=catalog or None)
+    scanned = [c for c, kind in kinds.items() if not kind.startswith(TIME_TYPES)]
+    distinct = 'SELECT DISTINCT CAST("{c}" AS VARCHAR) FROM {t} WHERE "{c}" IS NOT NULL'
     return {
-        f"{name}.{c}": [v for (v,) in conn.sql(distinct.format(c=c, t=table)).fetchall()]
-        for c in text_columns
+        column_label(name, i, c): [
+            v for (v,) in conn.sql(distinct.format(c=c.replace('"', '""'), t=table)).fetchall()
+        ]
+        for i, c in enumerate(scanned)
     }
+
+
+def column_label(where: str, position: int, name: str) -> str:
+    """How a report names a column: by name, or by position when the name itself is a hit."""
+    return (
+        f"{where}.{name}"
+        if name.isidentifier() and name.isascii()
+        else f"{where}.column{position + 1}"
+    )
+
+
+def name_findings(where: str, names: list[str], scanner: TextScanner) -> list[GateHit]:
+    """Names against the identifier list, and through the scanner like any value."""
+    hits = name_hits(where, [n for n in names if n.isidentifier() and n.isascii()])
+    labelled = {column_label(where, i, n): [n] for i, n in enumerate(names)}
+    return hits + [GateHit(h.column, h.entity, 0) for h in value_hits(labelled, scanner)]
 
 
 def mart_gate(conn: duckdb.DuckDBPyConnection, table: str, scanner: TextScanner) -> Verdict:
     catalog, _, name = table.rpartition(".")
     values = table_values(conn, table)
-    hits = name_hits(name, columns(conn, name, database=catalog or None))
+    hits = name_findings(name, list(columns(conn, name, database=catalog or None)), scanner)
     hits += value_hits(values, scanner)
-    return verdict(sorted(hits), sum(len(v) for v in values.values()))
+    return verdict(sorted(set(hits)), sum(len(v) for v in values.values()))
 
 
 def _leaves(node: Any) -> list[str]:
@@ -74,7 +95,36 @@ def _leaves(node: Any) -> list[str]:
         return [s for k, v in node.items() for s in [str(k), *_leaves(v)]]
     if isinstance(node, list):
         return [s for v in node for s in _leaves(v)]
-    return [node] if isinstance(node, str) else []
+    return [] if node is None or isinstance(node, bool) else [str(node)]
+
+
+class _PageText(HTMLParser):
+    """Every text node, comment and attribute value of a page (style sheets aside)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        self.parts += [v for _, v in attrs if v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_style and data.strip():
+            self.parts.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def page_text(path: Path) -> list[str]:
+    parser = _PageText()
+    parser.feed(path.read_text("utf-8"))
+    return sorted(set(parser.parts))
 
 
 def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -83,23 +133,36 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     return (rows[0], rows[1:]) if rows else ([], [])
 
 
+def csv_values(path: Path) -> tuple[list[str], dict[str, list[str]]]:
+    """(header, column label -> distinct values); cells beyond the header are scanned too."""
+    header, body = read_csv(path)
+    width = max([len(header), *(len(r) for r in body)])
+    names = [*header, *(f"extra{i + 1}" for i in range(width - len(header)))]
+    values = {
+        column_label(path.name, i, n): sorted({r[i] for r in body if i < len(r) and r[i] != ""})
+        for i, n in enumerate(names)
+    }
+    return header, values
+
+
 def folder_gate(folder: Path, scanner: TextScanner) -> Verdict:
-    """CSV files: column names and every value. Manifest and report: their text, through the
-    analyzer and the deny-list (their digests are release_verify's to check)."""
+    """Every entry of the folder: CSV names and cells, the manifest's keys and values, the
+    report's text and attributes; any other entry is a hit, since it cannot be read here.
+    Digests in the manifest are release_verify's to check against the warehouse."""
     hits: list[GateHit] = []
     tabular: dict[str, list[str]] = {}
     prose: dict[str, list[str]] = {}
     for path in sorted(folder.iterdir()):
-        if path.suffix == ".csv":
-            header, body = read_csv(path)
-            hits += name_hits(path.name, header)
-            for i, col in enumerate(header):
-                tabular[f"{path.name}.{col}"] = sorted({r[i] for r in body if r[i] != ""})
-        elif path.suffix == ".json":
+        if path.is_file() and path.suffix == ".csv":
+            header, values = csv_values(path)
+            hits += name_findings(path.name, header, scanner)
+            tabular.update(values)
+        elif path.is_file() and path.name == MANIFEST:
             prose[path.name] = sorted(set(_leaves(json.loads(path.read_text("utf-8")))))
-        elif path.suffix == ".html":
-            page = _HTML_CODE.sub("", path.read_text("utf-8"))
-            prose[path.name] = sorted({html.unescape(t) for t in _HTML_TEXT.findall(page)})
+        elif path.is_file() and path.name == REPORT:
+            prose[path.name] = page_text(path)
+        else:
+            hits.append(GateHit(f"{path.name}", UNREADABLE, 0))
     hits += value_hits(tabular, scanner) + value_hits(prose, scanner, shapes=False)
     scanned = sum(len(v) for v in (*tabular.values(), *prose.values()))
-    return verdict(sorted(hits), scanned)
+    return verdict(sorted(set(hits)), scanned)

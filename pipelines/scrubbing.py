@@ -9,26 +9,27 @@ from collections.abc import Mapping
 import duckdb
 import pyarrow as pa
 
+from transforms.person_tables import FreeText
 from transforms.pii.scanner import TextScanner
-from transforms.pii.scrub import scrub_free_text
+from transforms.pii.scrub import scrub_free_text, scrub_urls
 
 
 def scrub_columns(
     conn: duckdb.DuckDBPyConnection,
     table: str,
-    columns: Mapping[str, frozenset[str]],
+    columns: Mapping[str, FreeText],
     scanner: TextScanner,
 ) -> Counter[str]:
-    """Scrub `columns` (name -> entity types it keeps) of temp table `table` in place; the
-    entities replaced, counted per row."""
+    """Scrub the free-text `columns` of temp table `table` in place; the entities replaced,
+    counted per row."""
     found: Counter[str] = Counter()
-    for column, keep in columns.items():
+    for column, kind in columns.items():
         rows = dict(
             conn.sql(
                 f"SELECT {column}, count(*) FROM {table} WHERE {column} IS NOT NULL GROUP BY ALL"  # noqa: S608
             ).fetchall()
         )
-        scrubbed = scrub_free_text(rows, scanner, keep)
+        scrubbed = (scrub_urls if kind.url else scrub_free_text)(rows, scanner)
         found += scrubbed.entities
         if not scrubbed.replaced:
             continue

@@ -18,6 +18,9 @@ DIGEST_SHAPED = re.compile(
     r"^(?:[0-9a-fA-F]{24,}|(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])[A-Za-z0-9+/_-]{22,}={0,2})$"
 )
 URL_QUERY = re.compile(r"[?&][^\s=&?#]+=")
+# A cut-down digest inside a value (a prefix of a pseudonym, 'm:' + a hash): hex letters and
+# digits mixed, 16 or more.
+HEX_RUN = re.compile(r"(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,}")
 # A count or amount (no leading zero, at most 9 digits) is checked by k, not scanned: a long
 # digit run or one with a leading zero (a phone, an ID number) is scanned like any text.
 PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,8})(?:\.\d+)?$")
@@ -35,7 +38,7 @@ class GateHit:
     values: int  # how many distinct values (0 for a column name)
 
     def __str__(self) -> str:
-        where = "column name" if not self.values else f"{self.values} distinct value(s)"
+        where = "the name" if not self.values else f"{self.values} distinct value(s)"
         return f"{self.column}: {self.entity} ({where})"
 
 
@@ -62,7 +65,7 @@ def value_hits(
             if PLAIN_NUMBER.match(v) or (not shapes and DIGEST_SHAPED.match(v)):
                 continue
             kinds = {s.entity for s in spans.get(v, [])}
-            if shapes and DIGEST_SHAPED.match(v):
+            if shapes and (DIGEST_SHAPED.match(v) or HEX_RUN.search(v)):
                 kinds.add(DIGEST)
             if shapes and URL_QUERY.search(v):
                 kinds.add(QUERY)

@@ -23,11 +23,19 @@ from transforms.sql import text
 COOKIE_LINKS = "cookie_links"  # warehouse table: member and cookie pseudonyms seen together
 TARGETING_LISTS = "targeting_lists"  # warehouse table: consenting members per ad segment
 KNOWN_MEMBER_TOKENS = "known_member_tokens"  # warehouse table: keyed digests of identifiers
-# Warehouse columns holding free text, stored only scrubbed (entities replaced by their type),
-# with the entity types each holds by nature and keeps.
-FREE_TEXT: dict[str, dict[str, frozenset[str]]] = {
-    "visits": {"url_path": frozenset({"URL"}), "referrer": frozenset({"URL"})},
-    "survey_responses": {"comment": frozenset()},
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """A warehouse column of free text, stored only scrubbed. A URL keeps being a URL, but is
+    scanned percent-decoded: browsers encode Hangul names and '@' in paths."""
+
+    url: bool = False
+
+
+FREE_TEXT = {
+    "visits": {"url_path": FreeText(url=True), "referrer": FreeText(url=True)},
+    "survey_responses": {"comment": FreeText()},
 }
 ADULT_AGE = 14  # under this, a member counts only with guardian consent (policy section 8)
 

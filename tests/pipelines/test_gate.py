@@ -107,3 +107,39 @@ def test_a_members_name_in_a_comment_is_scrubbed_and_never_stored_plain(root: Pa
     stored = (root / "warehouse.duckdb").read_bytes()
     assert "제 이름은 <PERSON>".encode() in stored  # the file shows its strings' bytes ...
     assert name.encode() not in stored and phone.encode() not in stored  # ... not these
+
+
+def test_the_mart_gate_reads_every_column_type_and_names_as_values() -> None:
+    conn = duckdb.connect()
+    scanner = TextScanner(ScanSettings())
+    conn.execute(
+        "CREATE TABLE m AS SELECT 9001011234567 AS n, ['kim@example.com'] AS tags, "
+        "DATE '2026-11-01' AS day, 12 AS people"
+    )
+    v = mart_gate(conn, "m", scanner)
+    assert not v.passed
+    assert "m.n: KR_RRN" in v.description and "m.tags: EMAIL_ADDRESS" in v.description
+    assert "m.day" not in v.description and "m.people" not in v.description
+    conn.execute('CREATE TABLE p AS SELECT 12 AS "hong@gmail.com"')
+    v = mart_gate(conn, "p", scanner)
+    assert "p.column1: EMAIL_ADDRESS" in v.description and "hong" not in v.description
+
+
+def test_the_folder_gate_reads_every_cell_and_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    scanner = TextScanner(ScanSettings())
+    (tmp_path / "segment_counts.csv").write_text(
+        "segment_id,audience_size\nwomen_20s,1234,kim@example.com\nmen_30s\n"
+    )
+    (tmp_path / "manifest.json").write_text('{"contact": 1098765432}')
+    (tmp_path / "report.html").write_text('<p title="call 010-1234-5678">Release</p>')
+    (tmp_path / "notes.txt").write_text("nothing")
+    v = folder_gate(tmp_path, scanner)
+    assert not v.passed
+    for hit in (
+        "segment_counts.csv.extra1: EMAIL_ADDRESS",
+        "manifest.json: KR_BRN",  # a 10-digit number: the shape of a business number
+        "report.html: PHONE_NUMBER",
+        "notes.txt: UNREADABLE_ENTRY",
+    ):
+        assert hit in v.description, (hit, v.description)
+    assert "kim@example.com" not in v.description

@@ -34,3 +34,8 @@ def test_suggestion(scanner, name, values, expected) -> None:
     report = classify_column(name, values, scanner)
     assert report.suggestion is expected, str(report)
     assert not any(str(v) in " ".join(report.evidence) for v in values if v and len(v) > 3)
+
+
+def test_one_identifier_in_a_large_sample_is_enough(scanner) -> None:
+    values = ["gold", "silver", "bronze"] * 166 + ["kim@example.com"]
+    assert classify_column("loyalty_tier", values, scanner).suggestion is C.IDENTIFIER

@@ -124,3 +124,17 @@ def test_texts_analyzed_together_give_what_each_gives_alone() -> None:
     alone = [merge(analyze_text(analyzer, t, 0.0)) for t in texts]
     for t, a, b in zip(texts, together, alone, strict=True):
         assert {(s.start, s.end) for s in a} >= {(s.start, s.end) for s in b if s.score >= 0.4}, t
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("메일 hong@네이버.한국 으로", "EMAIL_ADDRESS", "hong@네이버.한국"),
+        ("주민번호 ９００１０１-１２３４５６７", "KR_RRN", "９００１０１-１２３４５６７"),
+        ("접속 １９２.１６８.０.１에서", "IP_ADDRESS", "１９２.１６８.０.１"),
+        ("메일 hong＠gmail.com", "EMAIL_ADDRESS", "hong＠gmail.com"),
+    ],
+)  # fmt: skip
+def test_hangul_domains_and_full_width_forms_are_found(text, entity, value) -> None:
+    (spans,) = TextScanner(ScanSettings()).scan([text])
+    assert [(s.entity, text[s.start : s.end]) for s in spans] == [(entity, value)]

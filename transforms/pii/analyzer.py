@@ -90,7 +90,7 @@ class IndexedContextEnhancer(LemmaContextAwareEnhancer):
             return i
         if i + 1 < len(tokens_indices):
             return i + 1
-        raise ValueError(f"Did not find word '{word}' in the list of tokens")
+        raise ValueError(f"no token at offset {start}")  # not the word: it may be an identifier
 
 
 def _replace(registry: RecognizerRegistry, name: str, by: Mapping[str, EntityRecognizer]) -> None:

@@ -11,7 +11,6 @@ from transforms.checks import identifier_named_columns
 from transforms.pii.scanner import TextScanner
 from transforms.sources import Classification
 
-IDENTIFIER_SHARE = 0.02  # of sampled values holding a direct identifier
 UNIQUE_SHARE = 0.9  # distinct / non-null: a column this unique singles people out
 QUASI_SHARE = 0.2  # distinct / non-null: enough detail to narrow people down
 MIN_FOR_SHARES = 20  # fewer non-null values say nothing about uniqueness
@@ -44,7 +43,7 @@ def classify_column(name: str, sample: Sequence[str | None], scanner: TextScanne
     if identifier_named_columns([name]):
         evidence.append("its name says identifier")
         return ColumnReport(name, Classification.IDENTIFIER, tuple(evidence))
-    if values and max(direct.values(), default=0) >= max(1, IDENTIFIER_SHARE * len(values)):
+    if direct:  # one sampled email or RRN is one too many for a column stored as text
         return ColumnReport(name, Classification.IDENTIFIER, tuple(evidence))
     if values and holding["DATE_TIME"] * 2 >= len(values):
         evidence.append("most values are dates")

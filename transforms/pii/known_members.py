@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from transforms.pii.scripts import half_width
 from transforms.pii.spans import Span
 
 ENTITY_OF_FIELD = {
@@ -117,11 +118,11 @@ def deny_list(
 
 CHUNK = re.compile(r"[^\s,.!?;:()\[\]\"'<>]+")
 MIXED = re.compile(r"[가-힣][^가-힣]|[^가-힣][가-힣]")
-MAX_PARTICLE = 3  # 님, 이고요, 입니다: the longest particle or ending stripped off a word
+MAX_PARTICLE = 4  # 님, 이고요, 입니다요: the longest particle or ending stripped off a word
 
 
 def _without_particles(start: int, word: str) -> Iterator[tuple[int, int, str]]:
-    """A word minus 1 to 3 trailing Hangul characters, whatever they are (particles and endings
+    """A word minus 1 to 4 trailing Hangul characters, whatever they are (particles and endings
     are too many to list): 김민수님이 -> 김민수님, 김민수, 김민."""
     for rest in _particle_cuts(word):
         yield start, start + len(rest), rest
@@ -149,9 +150,10 @@ def _word(raw: str) -> tuple[str, bool]:
     return word, _HANGUL_WORD.match(word) is not None
 
 
-def _candidates(text: str) -> set[tuple[int, int, str, bool]]:
+def _candidates(raw: str) -> set[tuple[int, int, str, bool]]:
     """(start, end, normalized token, joined): `joined` marks Hangul words run together, which
     only a real name may match (`푸른 바다` is a phrase, not the nickname 푸른바다)."""
+    text = half_width(raw)  # a full-width Jiwoo is Jiwoo; positions stay
     out: set[tuple[int, int, str, bool]] = set()
     for m in EMAIL.finditer(text):
         out.add((m.start(), m.end(), normalize(m.group()), False))

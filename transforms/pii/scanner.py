@@ -17,7 +17,7 @@ from presidio_analyzer import AnalyzerEngine
 
 from transforms.pii.analyzer import PHONE_REGIONS, AnalyzerSettings, build_analyzer, language_of
 from transforms.pii.known_members import KnownMembers
-from transforms.pii.scripts import original_span, space_scripts
+from transforms.pii.scripts import half_width, original_span, space_scripts
 from transforms.pii.spans import Span, merge
 
 # What a text must show for any loaded pattern recognizer to find something that counts (a weak
@@ -81,7 +81,8 @@ def could_hold_phone(text: str) -> bool:
     )
 
 
-def needs_presidio(text: str, settings: ScanSettings) -> bool:
+def needs_presidio(raw: str, settings: ScanSettings) -> bool:
+    text = half_width(raw)
     if settings.analyzer.ner_model or TRIGGER.search(text):
         return True
     digits = sum(ch.isdigit() for ch in text)

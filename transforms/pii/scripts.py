@@ -8,12 +8,22 @@ from __future__ import annotations
 import re
 
 _H = r"\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
-SCRIPT_BOUNDARY = re.compile(rf"(?<=[{_H}])(?=[^\s{_H}])|(?<=[^\s{_H}])(?=[{_H}])")
+# Never beside '@' or '.': an email on a Hangul domain (hong@네이버.한국) stays whole.
+SCRIPT_BOUNDARY = re.compile(rf"(?<=[{_H}])(?=[^\s@.{_H}])|(?<=[^\s@.{_H}])(?=[{_H}])")
+# Full-width forms (digits, the at sign, the ideographic space) typed on Korean keyboards,
+# read as ASCII: one character for one, so positions do not move.
+FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+
+
+def half_width(text: str) -> str:
+    return text.translate(FULL_WIDTH)
 
 
 def space_scripts(text: str) -> tuple[str, list[int]]:
-    """The text with a space at every script boundary, and for each of its characters the
-    index of the original character it stands for (an inserted space: the next character)."""
+    """The text, full-width forms read as ASCII, with a space at every script boundary; and for
+    each of its characters the index of the original character it stands for (an inserted
+    space: the next character)."""
+    text = half_width(text)
     cuts = [m.start() for m in SCRIPT_BOUNDARY.finditer(text)]
     if not cuts:
         return text, list(range(len(text)))

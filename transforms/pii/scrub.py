@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from transforms.pii.scanner import TextScanner
 from transforms.pii.spans import replace_entities
@@ -16,17 +17,38 @@ class Scrubbed:
     entities: Counter[str]  # entities found, weighted by how many rows hold the text
 
 
-def scrub_free_text(
-    rows_per_text: Mapping[str, int], scanner: TextScanner, keep: frozenset[str] = frozenset()
+def scrub_free_text(rows_per_text: Mapping[str, int], scanner: TextScanner) -> Scrubbed:
+    """`rows_per_text`: each distinct text and how many rows hold it."""
+    return _scrub({t: t for t in rows_per_text}, rows_per_text, scanner, frozenset())
+
+
+def scrub_urls(rows_per_url: Mapping[str, int], scanner: TextScanner) -> Scrubbed:
+    """URLs scanned percent-decoded (`%EA%B9%80...` is a name, `%40` an '@'); one that holds
+    an identifier is stored decoded, the identifier replaced. Being a URL is no finding."""
+    decoded = {u: unquote_plus(u) for u in rows_per_url}
+    return _scrub(decoded, rows_per_url, scanner, frozenset({"URL"}), URL_SEPARATORS)
+
+
+# A URL's separators read as spaces for scanning (same length, so spans stay put): Presidio's
+# email pattern does not start after a '/'.
+URL_SEPARATORS = str.maketrans("/?&=#;", "      ")
+
+
+def _scrub(
+    scanned_as: Mapping[str, str],
+    rows: Mapping[str, int],
+    scanner: TextScanner,
+    ignore: frozenset[str],
+    separators: dict[int, int] | None = None,
 ) -> Scrubbed:
-    """`rows_per_text`: each distinct text and how many rows hold it. `keep`: entity types the
-    column holds by nature and keeps (a URL column's URL; not an email within it)."""
-    found = scanner.scan_distinct(list(rows_per_text), ignore=keep)
+    view = {t: t.translate(separators) if separators else t for t in set(scanned_as.values())}
+    found = scanner.scan_distinct(sorted(set(view.values())), ignore=ignore)
     entities: Counter[str] = Counter()
     replaced = {}
-    for text, spans in found.items():
+    for raw, text in scanned_as.items():
+        spans = found[view[text]]
         if spans:
-            replaced[text] = replace_entities(text, spans)
+            replaced[raw] = replace_entities(text, spans)
             for s in spans:
-                entities[s.entity] += rows_per_text[text]
+                entities[s.entity] += rows[raw]
     return Scrubbed(replaced, entities)
