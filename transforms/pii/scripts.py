@@ -15,8 +15,11 @@ SCRIPT_BOUNDARY = re.compile(rf"(?<=[{_H}])(?=[^\s@.{_H}])|(?<=[^\s@.{_H}])(?=[{
 FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 
 
+_ANY_FULL_WIDTH = re.compile("[\u3000\uff01-\uff5e]")
+
+
 def half_width(text: str) -> str:
-    return text.translate(FULL_WIDTH)
+    return text.translate(FULL_WIDTH) if _ANY_FULL_WIDTH.search(text) else text
 
 
 def space_scripts(text: str) -> tuple[str, list[int]]:
