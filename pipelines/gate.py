@@ -4,7 +4,6 @@ the artifact as its recipient would and turns the hits into a blocking check's v
 
 from __future__ import annotations
 
-import csv
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +15,7 @@ from pipelines.duck import columns
 from pipelines.known_members import load_known_members
 from pipelines.mart_verify import Verdict
 from pipelines.policy import PolicyConfig
-from pipelines.release_draft import MANIFEST, REPORT
+from pipelines.release_draft import MANIFEST, REPORT, read_csv
 from pipelines.resources import PiiScanning
 from transforms.egress_gate import GateHit, describe, name_hits, value_hits
 from transforms.pii.scanner import TextScanner
@@ -125,12 +124,6 @@ def page_text(path: Path) -> list[str]:
     parser = _PageText()
     parser.feed(path.read_text("utf-8"))
     return sorted(set(parser.parts))
-
-
-def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    return (rows[0], rows[1:]) if rows else ([], [])
 
 
 def csv_values(path: Path) -> tuple[list[str], dict[str, list[str]]]:

@@ -11,7 +11,8 @@ import pyarrow as pa
 from pipelines.duck import count, tables
 from transforms.contract import GENDERS, REGIONS, SECTIONS
 from transforms.person_tables import KNOWN_MEMBER_TOKENS
-from transforms.pii.known_members import FIELDS, KnownMembers, deny_entries, derive_key, normalize
+from transforms.pii.candidates import normalize
+from transforms.pii.known_members import FIELDS, KnownMembers, deny_entries, derive_key
 from transforms.sql import text
 
 # Public words a nickname may equal: they appear in marts and releases as categories.

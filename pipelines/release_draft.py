@@ -93,6 +93,13 @@ def _write_csv(path: Path, columns: tuple[str, ...], rows: list[tuple[object, ..
         w.writerows(["" if v is None else v for v in row] for row in rows)
 
 
+def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A released CSV as its consumer reads it: (header, rows)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
 def draft(
     warehouse: duckdb.DuckDBPyConnection,
     ledger: Ledger,

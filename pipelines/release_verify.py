@@ -6,7 +6,6 @@ write, so a bug between the two is caught here.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -16,7 +15,7 @@ import duckdb
 
 from pipelines.duck import scalar
 from pipelines.mart_verify import Verdict
-from pipelines.release_draft import MANIFEST, REPORT, Budget, sha256
+from pipelines.release_draft import MANIFEST, REPORT, Budget, read_csv, sha256
 from transforms.checks import identifier_named_columns
 from transforms.egress_gate import DIGEST_SHAPED
 
@@ -51,18 +50,12 @@ def _csvs(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.csv"))
 
 
-def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    return (rows[0], rows[1:]) if rows else ([], [])
-
-
 def k_problems(folder: Path, manifest: dict[str, Any], k: int) -> list[str]:
     """Counts are the manifest's noisy columns and any column holding only whole numbers."""
     noisy = {c["file"]: set(c["noise"]) for c in manifest.get("counts", [])}
     problems = []
     for path in _csvs(folder):
-        header, rows = _read(path)
+        header, rows = read_csv(path)
         for i, col in enumerate(header):
             values = [r[i] for r in rows if r[i] != ""]
             numeric = bool(values) and all(v.lstrip("-").isdigit() for v in values)
@@ -87,7 +80,7 @@ def manifest_problems(folder: Path) -> list[str]:
     for name in sorted(set(listed) & present):
         if listed[name].get("sha256") != sha256(folder / name):
             problems.append(f"{name}: sha256 differs from the manifest")
-        if name.endswith(".csv") and listed[name].get("rows") != len(_read(folder / name)[1]):
+        if name.endswith(".csv") and listed[name].get("rows") != len(read_csv(folder / name)[1]):
             problems.append(f"{name}: row count differs from the manifest")
     if REPORT not in present:
         problems.append("no report.html")
@@ -95,7 +88,9 @@ def manifest_problems(folder: Path) -> list[str]:
 
 
 def identifier_columns(folder: Path) -> list[str]:
-    return [f"{p.name}.{c}" for p in _csvs(folder) for c in identifier_named_columns(_read(p)[0])]
+    return [
+        f"{p.name}.{c}" for p in _csvs(folder) for c in identifier_named_columns(read_csv(p)[0])
+    ]
 
 
 def _allowed_digests(folder: Path) -> set[str]:

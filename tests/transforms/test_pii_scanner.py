@@ -10,14 +10,8 @@ import pytest
 from sampledata.comments import HARMLESS
 from tests.transforms.test_pii_analyzer import FORMATS, GLUED
 from transforms.pii.analyzer import build_analyzer
-from transforms.pii.scanner import (
-    ScanSettings,
-    TextScanner,
-    analyze_text,
-    could_hold_phone,
-    needs_presidio,
-    plausible,
-)
+from transforms.pii.prefilter import could_hold_phone, needs_presidio, plausible
+from transforms.pii.scanner import ScanSettings, TextScanner, analyze_text
 from transforms.pii.scripts import space_scripts
 from transforms.pii.spans import Span, merge, replace_entities
 
@@ -28,8 +22,7 @@ FILTERED_OUT = [
 ]  # fmt: skip
 
 
-SETTINGS = ScanSettings()
-SKIPPED = [t for t in FILTERED_OUT if not needs_presidio(t, SETTINGS)]
+SKIPPED = [t for t in FILTERED_OUT if not needs_presidio(t)]
 
 
 def test_the_prefilter_skips_plain_chatter() -> None:
@@ -43,7 +36,7 @@ def test_texts_the_prefilter_skips_give_presidio_nothing(text) -> None:
 
 
 def test_every_format_reaches_presidio() -> None:
-    assert all(needs_presidio(t.format(v), SETTINGS) for t, v, _ in FORMATS + GLUED)
+    assert all(needs_presidio(t.format(v)) for t, v, _ in FORMATS + GLUED)
 
 
 def test_random_texts_the_prefilter_skips_hold_nothing_presidio_would_keep() -> None:
@@ -53,7 +46,7 @@ def test_random_texts_the_prefilter_skips_hold_nothing_presidio_would_keep() -> 
     analyzer, skipped = build_analyzer(), 0
     for _ in range(4000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(3, 40)))
-        if needs_presidio(text, SETTINGS):
+        if needs_presidio(text):
             if not could_hold_phone(text):  # phone skipped: phonenumbers agrees
                 found = analyzer.analyze(text, language="en", entities=["PHONE_NUMBER"])
                 assert found == [], text
