@@ -17,7 +17,7 @@ from pipelines.mart_verify import Verdict
 from pipelines.policy import PolicyConfig
 from pipelines.release_draft import MANIFEST, REPORT, read_csv
 from pipelines.resources import PiiScanning
-from transforms.egress_gate import GateHit, describe, name_hits, value_hits
+from transforms.egress_gate import NUMBER_MIN_SCORE, GateHit, describe, name_hits, value_hits
 from transforms.pii.scanner import TextScanner
 
 GATE = "no_identifier_leaves"
@@ -50,19 +50,28 @@ def verdict(hits: list[GateHit], scanned: int) -> Verdict:
 TIME_TYPES = ("DATE", "TIMESTAMP", "TIME", "INTERVAL")
 
 
-def table_values(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, list[str]]:
-    """Distinct non-null values of every column of `table` as text ('catalog.name' allowed):
-    numbers, lists, structs and JSON too, since an identifier can hide in any of them."""
+NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")  # fmt: skip
+
+
+def table_values(
+    conn: duckdb.DuckDBPyConnection, table: str
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(numeric columns, every other column): distinct non-null values of `table` as text
+    ('catalog.name' allowed); lists, structs and JSON too, since an identifier can hide in any
+    of them."""
     catalog, _, name = table.rpartition(".")
     kinds = columns(conn, name, database=catalog or None)
-    scanned = [c for c, kind in kinds.items() if not kind.startswith(TIME_TYPES)]
     distinct = 'SELECT DISTINCT CAST("{c}" AS VARCHAR) FROM {t} WHERE "{c}" IS NOT NULL'
-    return {
-        column_label(name, i, c): [
-            v for (v,) in conn.sql(distinct.format(c=c.replace('"', '""'), t=table)).fetchall()
-        ]
-        for i, c in enumerate(scanned)
-    }
+    numbers: dict[str, list[str]] = {}
+    others: dict[str, list[str]] = {}
+    for i, (c, kind) in enumerate(kinds.items()):
+        if kind.startswith(TIME_TYPES):
+            continue
+        target = numbers if kind.startswith(NUMBER_TYPES) else others
+        sql = distinct.format(c=c.replace('"', '""'), t=table)
+        target[column_label(name, i, c)] = [v for (v,) in conn.sql(sql).fetchall()]
+    return numbers, others
 
 
 def column_label(where: str, position: int, name: str) -> str:
@@ -83,10 +92,11 @@ def name_findings(where: str, names: list[str], scanner: TextScanner) -> list[Ga
 
 def mart_gate(conn: duckdb.DuckDBPyConnection, table: str, scanner: TextScanner) -> Verdict:
     catalog, _, name = table.rpartition(".")
-    values = table_values(conn, table)
+    numbers, others = table_values(conn, table)
     hits = name_findings(name, list(columns(conn, name, database=catalog or None)), scanner)
-    hits += value_hits(values, scanner)
-    return verdict(sorted(set(hits)), sum(len(v) for v in values.values()))
+    hits += value_hits(others, scanner) + value_hits(numbers, scanner, min_score=NUMBER_MIN_SCORE)
+    scanned = sum(len(v) for v in (*numbers.values(), *others.values()))
+    return verdict(sorted(set(hits)), scanned)
 
 
 def _leaves(node: Any) -> list[str]:

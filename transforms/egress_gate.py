@@ -24,6 +24,9 @@ HEX_RUN = re.compile(r"(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{
 # A count or amount (no leading zero, at most 9 digits) is checked by k, not scanned: a long
 # digit run or one with a leading zero (a phone, an ID number) is scanned like any text.
 PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,8})(?:\.\d+)?$")
+# In a numeric column only a checksummed identifier (an RRN, a card) counts: a sum of won can
+# have the digits of a phone or a business number.
+NUMBER_MIN_SCORE = 0.9
 # Findings that are not identifiers in an aggregate: a date or a site's own address.
 NOT_IDENTIFYING = frozenset({"DATE_TIME", "URL"})
 IDENTIFIER_NAME = "IDENTIFIER_NAMED_COLUMN"
@@ -53,10 +56,12 @@ def value_hits(
     columns: Mapping[str, Sequence[str]],
     scanner: TextScanner,
     shapes: bool = True,
+    min_score: float = 0.0,
 ) -> list[GateHit]:
     """`columns`: 'where.column' -> its distinct non-null string values. `shapes`: also flag
     digest-shaped values and URL query strings; off for text that holds its own checksums, whose
-    digest-shaped values are skipped here and checked against the warehouse by the caller)."""
+    digest-shaped values are skipped here and checked against the warehouse by the caller).
+    `min_score`: findings below it do not count (numbers: only checksummed identifiers)."""
     found: dict[tuple[str, str], set[str]] = {}
     texts = {v for values in columns.values() for v in values if not PLAIN_NUMBER.match(v)}
     spans = scanner.scan_distinct(sorted(texts), ignore=NOT_IDENTIFYING)
@@ -64,7 +69,7 @@ def value_hits(
         for v in values:
             if PLAIN_NUMBER.match(v) or (not shapes and DIGEST_SHAPED.match(v)):
                 continue
-            kinds = {s.entity for s in spans.get(v, [])}
+            kinds = {s.entity for s in spans.get(v, []) if s.score >= min_score}
             if shapes and (DIGEST_SHAPED.match(v) or HEX_RUN.search(v)):
                 kinds.add(DIGEST)
             if shapes and URL_QUERY.search(v):
