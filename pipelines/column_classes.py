@@ -14,14 +14,14 @@ from pipelines.resources import FileRawSource, PiiScanning
 from transforms.contract import TABLES, TableSpec
 from transforms.pii.classify import ColumnReport, classify_column
 from transforms.pii.scanner import TextScanner
-from transforms.sources import Branch, Classification, UnclassifiedColumnError
+from transforms.sources import Branch, Classification, UnclassifiedColumnError, unnamed_columns
 
 SAMPLE_ROWS = 500
 
 
 def extra_column_names(spec: TableSpec, branches: list[Branch]) -> list[str]:
-    found = {c for b in branches for c in b.columns}
-    return sorted(c for c in found - set(spec.column_names) if not c.startswith("_"))
+    """Every column some file of the table holds and the contract does not name."""
+    return sorted(set(unnamed_columns(spec, (c for b in branches for c in b.columns))))
 
 
 def sample_values(

@@ -48,20 +48,17 @@ def verdict(hits: list[GateHit], scanned: int) -> Verdict:
 
 # Typed dates and times are the keys of an aggregate (a day, a week), not identifiers.
 TIME_TYPES = ("DATE", "TIMESTAMP", "TIME", "INTERVAL")
-
-
 NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
                 "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")  # fmt: skip
 
 
 def table_values(
-    conn: duckdb.DuckDBPyConnection, table: str
+    conn: duckdb.DuckDBPyConnection, table: str, kinds: dict[str, str]
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(numeric columns, every other column): distinct non-null values of `table` as text
-    ('catalog.name' allowed); lists, structs and JSON too, since an identifier can hide in any
-    of them."""
-    catalog, _, name = table.rpartition(".")
-    kinds = columns(conn, name, database=catalog or None)
+    ('catalog.name' allowed; `kinds` its column types); lists, structs and JSON too, since an
+    identifier can hide in any of them."""
+    name = table.rpartition(".")[2]
     distinct = 'SELECT DISTINCT CAST("{c}" AS VARCHAR) FROM {t} WHERE "{c}" IS NOT NULL'
     numbers: dict[str, list[str]] = {}
     others: dict[str, list[str]] = {}
@@ -92,8 +89,9 @@ def name_findings(where: str, names: list[str], scanner: TextScanner) -> list[Ga
 
 def mart_gate(conn: duckdb.DuckDBPyConnection, table: str, scanner: TextScanner) -> Verdict:
     catalog, _, name = table.rpartition(".")
-    numbers, others = table_values(conn, table)
-    hits = name_findings(name, list(columns(conn, name, database=catalog or None)), scanner)
+    kinds = columns(conn, name, database=catalog or None)
+    numbers, others = table_values(conn, table, kinds)
+    hits = name_findings(name, list(kinds), scanner)
     hits += value_hits(others, scanner) + value_hits(numbers, scanner, min_score=NUMBER_MIN_SCORE)
     scanned = sum(len(v) for v in (*numbers.values(), *others.values()))
     return verdict(sorted(set(hits)), scanned)

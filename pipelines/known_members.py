@@ -12,7 +12,13 @@ from pipelines.duck import count, tables
 from transforms.contract import GENDERS, REGIONS, SECTIONS
 from transforms.person_tables import KNOWN_MEMBER_TOKENS
 from transforms.pii.candidates import normalize
-from transforms.pii.known_members import FIELDS, KnownMembers, deny_entries, derive_key
+from transforms.pii.known_members import (
+    FIELDS,
+    Digester,
+    KnownMembers,
+    deny_entries,
+    derive_key,
+)
 from transforms.sql import text
 
 # Public words a nickname may equal: they appear in marts and releases as categories.
@@ -25,7 +31,7 @@ def store_known_members(
     conn: duckdb.DuckDBPyConnection, members: str, pseudonyms: str, key: bytes
 ) -> int:
     """Replace the deny-list with the digests of `members` (raw rows, one per member)."""
-    derived = derive_key(key)
+    digest = Digester(derive_key(key))
     cols = ", ".join(text(f) for f in FIELDS)
     rows = conn.sql(
         f"SELECT p.pseudonym, {cols} FROM {members} s "  # noqa: S608
@@ -34,7 +40,7 @@ def store_known_members(
     owners, digests, fields = [], [], []
     for pseudonym, *values in rows:
         for field, value in zip(FIELDS, values, strict=True):
-            for e in deny_entries(derived, field, value, VOCABULARY):
+            for e in deny_entries(digest, field, value, VOCABULARY):
                 owners.append(pseudonym)
                 digests.append(e.digest)
                 fields.append(FIELDS.index(e.field))

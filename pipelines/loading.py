@@ -20,7 +20,7 @@ from pipelines.scrubbing import scrub_columns
 from pipelines.storage import write_parquet
 from transforms import erasure, person_tables
 from transforms.checks import RowCounts
-from transforms.contract import AD_EVENTS, DELETION_REQUESTS, MEMBERS, VISITS, Dedupe, TableSpec
+from transforms.contract import AD_EVENTS, DELETION_REQUESTS, VISITS, Dedupe, TableSpec
 from transforms.person_tables import FREE_TEXT
 from transforms.pii.scanner import TextScanner
 from transforms.pseudonymize import pseudonym_map
@@ -167,10 +167,8 @@ def load_table(
     if store:
         _stage_pseudonyms(conn, spec, key)
         written, scrubbed = _write_warehouse(
-            conn, spec, newest, policy, window.run_date, extras, scope, scanner
+            conn, spec, newest, policy, window.run_date, extras, scope, scanner, key
         )
-        if spec is MEMBERS:  # its deny-list, from the same rows
-            store_known_members(conn, newest, "pseudonyms", key)
     reasons = dict(
         conn.sql("SELECT _reason, count(*) FROM rejected GROUP BY ALL ORDER BY 1").fetchall()
     )
@@ -203,13 +201,15 @@ def _write_warehouse(
     extras: list[str],
     scope: TimeScope | None,
     scanner: TextScanner,
+    key: bytes,
 ) -> tuple[int, dict[str, int]]:
     g = policy.generalization_rules()
-    if scope is None:
+    if scope is None:  # the members table, and its deny-list from the same rows
         shaped = person_tables.members_sql(
             source, "pseudonyms", run_date, g, policy.purpose_rules(), extras
         )
         conn.execute(f"CREATE OR REPLACE TABLE {spec.name} AS {shaped}")
+        store_known_members(conn, source, "pseudonyms", key)
         return count(conn, f"SELECT * FROM {spec.name}"), {}  # noqa: S608
     temp_table(conn, "shaped", person_tables.events_sql(spec, source, "pseudonyms", g, extras))
     free_text = FREE_TEXT.get(spec.name, {})

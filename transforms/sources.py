@@ -7,6 +7,7 @@ to the run's time scope before the union, so a daily run scans only its day's ro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -42,11 +43,16 @@ class TimeScope:
     window: ValidationWindow
 
 
+def unnamed_columns(spec: TableSpec, columns: Iterable[str]) -> list[str]:
+    """The columns the contract does not name (in order; `_`-prefixed ones are the reader's)."""
+    return [c for c in columns if c not in spec.column_names and not c.startswith("_")]
+
+
 def extra_columns(
     spec: TableSpec, branch: Branch, classification: dict[str, Classification]
 ) -> list[str]:
     """Extra columns classified safe; raises naming the file and column for unclassified ones."""
-    extras = [c for c in branch.columns if c not in spec.column_names and not c.startswith("_")]
+    extras = unnamed_columns(spec, branch.columns)
     unknown = [c for c in extras if c not in classification]
     if unknown:
         raise UnclassifiedColumnError(

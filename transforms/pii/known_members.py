@@ -52,14 +52,10 @@ def derive_key(pseudonym_key: bytes) -> bytes:
     return hashlib.blake2b(b"veil known-member deny-list", key=pseudonym_key[:64]).digest()
 
 
-def digest(key: bytes, token: str) -> int:
-    """64 bits of a keyed BLAKE2b: a million members' tokens fit a sorted array of 32 MB, and a
-    chance match of one candidate is about 4e6 / 2**64."""
-    return Digester(key)(token)
-
-
 class Digester:
-    """digest() with the key absorbed once: each token then costs a copy and an update."""
+    """64 bits of a keyed BLAKE2b per token: a million members' tokens fit a sorted array of
+    32 MB, and a chance match of one candidate is about 4e6 / 2**64. The key is absorbed once;
+    each token then costs a copy and an update."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
@@ -81,17 +77,18 @@ class DenyEntry:
 
 
 def deny_entries(
-    key: bytes, field: str, value: str | None, vocabulary: frozenset[str]
+    digest: Digester, field: str, value: str | None, vocabulary: frozenset[str]
 ) -> list[DenyEntry]:
-    """The deny-list entries of one member value; `key` from derive_key."""
-    return [DenyEntry(digest(key, t), field) for t in member_tokens(field, value, vocabulary)]
+    """The deny-list entries of one member value; `digest` keyed with derive_key's key."""
+    return [DenyEntry(digest(t), field) for t in member_tokens(field, value, vocabulary)]
 
 
 def deny_list(
     key: bytes, rows: Iterable[tuple[str, str | None]], vocabulary: frozenset[str]
 ) -> list[DenyEntry]:
     """(field, value) rows of members -> deny-list entries; `key` from derive_key."""
-    return [e for field, value in rows for e in deny_entries(key, field, value, vocabulary)]
+    digest = Digester(key)
+    return [e for field, value in rows for e in deny_entries(digest, field, value, vocabulary)]
 
 
 class KnownMembers:
@@ -99,7 +96,6 @@ class KnownMembers:
 
     def __init__(self, key: bytes, entries: Iterable[DenyEntry]) -> None:
         listed = list(entries)
-        self._key = key
         self._digest = Digester(key)
         self._set_arrays(
             np.array([e.digest for e in listed], dtype=np.uint64),
