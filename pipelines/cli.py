@@ -16,20 +16,30 @@ import sys
 import warnings
 from pathlib import Path
 
-from pipelines import paths
+from pipelines import paths, scratch
 from pipelines.paths import KEY_ENV
+from transforms.pseudonymize import decode_key
 
 REPO = Path(__file__).resolve().parents[1]
+DEFAULT_ROOT = REPO / "data"
 
 
 class SetupError(RuntimeError):
     pass
 
 
+def production() -> bool:
+    return os.environ.get("PIPELINE_ENV") == "production"
+
+
 def ensure_key(root: Path) -> None:
     if os.environ.get(KEY_ENV):
+        try:
+            decode_key(os.environ[KEY_ENV])
+        except ValueError as exc:
+            raise SetupError(f"{exc}: refusing to start") from None
         return
-    if os.environ.get("PIPELINE_ENV") == "production":
+    if production():
         raise SetupError(f"{KEY_ENV} is not set and PIPELINE_ENV=production: refusing to start")
     key_file = paths.dev_key_path(root)
     if not key_file.exists():
@@ -46,25 +56,36 @@ def ensure_key(root: Path) -> None:
 
 
 def prepare(root: Path) -> None:
-    """Data root, Dagster home with the repo's dagster.yaml, and the key in the environment."""
+    """Data root (scratch left by a killed run removed), Dagster home with the repo's
+    dagster.yaml, and the key in the environment."""
+    ensure_key(root)  # a missing or short key stops everything before a file is made
     paths.data_root_dir(root)
+    scratch.clean_stale(root)
     if paths.raw_dir(root).is_dir():  # the site's export may arrive open to all: close it
-        for folder in [paths.raw_dir(root), *paths.raw_dir(root).glob("*/")]:
-            folder.chmod(paths.PRIVATE_DIR)
+        for entry in [paths.raw_dir(root), *paths.raw_dir(root).rglob("*")]:
+            if not entry.is_symlink():
+                entry.chmod(paths.PRIVATE_DIR if entry.is_dir() else paths.PRIVATE_FILE)
     os.environ[paths.DATA_ROOT_ENV] = str(root)
     home = paths.private_dir(paths.dagster_home(root))
     shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(home)
-    ensure_key(root)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="veil", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="generate sample data if raw/ is empty, then run main_job")
-    run.add_argument("--members", type=int, default=100_000)
-    run.add_argument("--days", type=int, default=14)
-    run.add_argument("--seed", type=int, default=7)
+    run = sub.add_parser(
+        "run", help="run main_job (sample data first if raw/ is empty, outside production)"
+    )
+    run.add_argument(
+        "--sample-data",
+        action="store_true",
+        help="generate sample data into an empty raw/ under any data root (never in production;"
+        " under the default ./data this happens without asking)",
+    )
+    run.add_argument("--members", type=int, default=100_000, help="sample members")
+    run.add_argument("--days", type=int, default=14, help="sample days, ending yesterday")
+    run.add_argument("--seed", type=int, default=7, help="sample seed: same seed, same bytes")
     ui = sub.add_parser("ui", help="serve the Dagster UI on this data root")
     ui.add_argument("--port", default="3000")
     rel = sub.add_parser("release", help="request a release for one consumer (ad hoc)")
@@ -101,7 +122,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "release":
         only = [n for n in args.only.split(",") if n]
         return launch.run_release(root, args.consumer, args.month, only, args.last_day)
-    return launch.run_main_job(root, members=args.members, days=args.days, seed=args.seed)
+    if launch.raw_is_empty(root):
+        refusal = sample_data_refusal(root, args.sample_data)
+        if refusal:
+            print(f"error: {refusal}", file=sys.stderr)
+            return 2
+        launch.generate_sample(root, members=args.members, days=args.days, seed=args.seed)
+    return launch.run_main_job(root)
+
+
+def sample_data_refusal(root: Path, asked: bool) -> str | None:
+    """Why an empty raw/ must not be filled with sample data, or None when it may."""
+    raw = paths.raw_dir(root)
+    if production():
+        return (
+            f"{raw} is empty or missing and PIPELINE_ENV=production: put the site's export "
+            "there (CONTRACT.md, Raw input); sample data is never generated in production"
+        )
+    if not asked and root != DEFAULT_ROOT:
+        return (
+            f"{raw} is empty or missing: put the site's export there, or pass --sample-data "
+            "to generate sample data (the default ./data gets it without asking)"
+        )
+    return None
 
 
 if __name__ == "__main__":

@@ -9,12 +9,20 @@ from pathlib import Path
 import duckdb
 
 from pipelines import paths
+from pipelines.duck import open_database
 from pipelines.policy import load_policy
+from pipelines.raw_csv import RawFileError
 from pipelines.resources import FileRawSource, PiiScanning
 from transforms.contract import TABLES, TableSpec
 from transforms.pii.classify import ColumnReport, classify_column
 from transforms.pii.scanner import TextScanner
-from transforms.sources import Branch, Classification, UnclassifiedColumnError, unnamed_columns
+from transforms.sources import (
+    Branch,
+    Classification,
+    UnclassifiedColumnError,
+    refuse_unplain_names,
+    unnamed_columns,
+)
 
 SAMPLE_ROWS = 500
 
@@ -33,7 +41,7 @@ def sample_values(
         values += [
             r[0]
             for r in conn.sql(
-                f"SELECT CAST({column} AS VARCHAR) FROM {b.scan} "  # noqa: S608
+                f"SELECT CAST({b.column_sql(column)} AS VARCHAR) FROM {b.scan} "  # noqa: S608
                 f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)"
             ).fetchall()
         ]
@@ -57,7 +65,9 @@ def check_extra_columns(
     scanner: TextScanner,
 ) -> None:
     """Raise, with a report per column, for unclassified columns and 'safe' ones whose sampled
-    values hold identifiers."""
+    values hold identifiers. A name that is not a plain identifier stops the table unread."""
+    for b in branches:
+        refuse_unplain_names(spec, b)
     extras = extra_column_names(spec, branches)
     unknown = [c for c in extras if c not in classified]
     safe = [c for c in extras if classified.get(c) is Classification.SAFE]
@@ -82,16 +92,21 @@ def print_column_reports(root: Path) -> int:
     policy = load_policy()
     scanner = PiiScanning().scanner(policy, None)
     raw, found = FileRawSource(root=str(root)), 0
-    conn = duckdb.connect()
-    for spec in TABLES.values():
-        branches = raw.branches(conn, spec.name)
-        extras = extra_column_names(spec, branches)
-        classified = policy.unknown_columns.get(spec.name, {})
-        for report in column_reports(conn, branches, extras, scanner):
-            found += 1
-            given = classified.get(report.column)
-            status = f"classified {given.value}" if given else "UNCLASSIFIED (blocks the table)"
-            print(f"{spec.name}.{report} -> {status}")
-    conn.close()
+    with open_database(root) as conn:
+        for spec in TABLES.values():
+            try:
+                branches = raw.branches(conn, spec.name)
+                for b in branches:
+                    refuse_unplain_names(spec, b)
+            except (UnclassifiedColumnError, RawFileError) as exc:
+                print(f"{spec.name}: {exc}")
+                continue
+            extras = extra_column_names(spec, branches)
+            classified = policy.unknown_columns.get(spec.name, {})
+            for report in column_reports(conn, branches, extras, scanner):
+                found += 1
+                given = classified.get(report.column)
+                status = f"classified {given.value}" if given else "UNCLASSIFIED (blocks the table)"
+                print(f"{spec.name}.{report} -> {status}")
     print(f"{found} column(s) outside the contract under {paths.raw_dir(root)}")
     return 0

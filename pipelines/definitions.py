@@ -26,7 +26,7 @@ from pipelines.resources import (
     warehouse_resource,
 )
 from pipelines.schedules import daily_warehouse_schedule
-from pipelines.sensors import deletion_request_sensor
+from pipelines.sensors import deletion_request_sensor, deletions_after_failed_run
 from pipelines.targeting import targeting_lists
 from pipelines.warehouse import EVENT_ASSETS, members_pseudonymized
 from pipelines.warehouse_checks import WAREHOUSE_CHECKS
@@ -69,7 +69,7 @@ def make_definitions(resource_defs: dict[str, object]) -> dg.Definitions:
         asset_checks=[*WAREHOUSE_CHECKS, *MART_CHECKS, marts_file_as_promised, *release_checks],
         jobs=[main_job, daily_job, deletion_job, *release_jobs(consumers)],
         schedules=[daily_warehouse_schedule, monthly_partner_delivery],
-        sensors=[deletion_request_sensor],
+        sensors=[deletion_request_sensor, deletions_after_failed_run],
         resources=resource_defs,
         executor=dg.in_process_executor,  # one DuckDB writer at a time
     )

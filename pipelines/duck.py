@@ -1,13 +1,22 @@
-"""Tiny DuckDB conveniences used by the wiring (DuckDB 2 wants every result fully fetched)."""
+"""DuckDB connections and conveniences (DuckDB 2 wants every result fully fetched).
+
+Every connection opens with its spill folder in private scratch space, and the engine's own
+error messages, which quote raw values (a whole CSV row, a value that failed a cast), never
+leave it: they become an EngineError naming only the kind of failure.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import duckdb
 from dagster_duckdb import DuckDBResource
+
+from pipelines.scratch import scratch_space
 
 CLI_STORAGE = "v1.5.0"  # what the pip `duckdb-cli` (1.5.6) reads (CONTRACT.md)
 _MAIN = "database_name = current_database() AND schema_name = 'main'"  # not temp tables
@@ -41,12 +50,83 @@ def columns(
     return dict(conn.execute(q, [database, table] if database else [table]).fetchall())
 
 
+SPILL = "spill"
+_ERROR_KIND = re.compile(r"[A-Za-z ]{1,40} Error")
+
+
+class EngineError(RuntimeError):
+    """The engine failed; its message is withheld because it can quote raw values (P7)."""
+
+
+def engine_failure(exc: duckdb.Error) -> str:
+    head = str(exc).split(":", 1)[0]
+    kind = head if _ERROR_KIND.fullmatch(head) else type(exc).__name__
+    return (
+        f"the database engine stopped ({kind}); its own message is withheld because it can "
+        "quote raw values"
+    )
+
+
 @contextmanager
-def connect(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
-    """`resource.get_connection()` that also closes when the body raises (dagster-duckdb's does
-    not, and a connection left open pins the database file for the rest of the process)."""
-    with resource.get_connection() as conn:
+def withheld_engine_errors() -> Iterator[None]:
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise EngineError(engine_failure(exc)) from None
+
+
+class OneStatementPerCall:
+    """A connection that runs one statement per `execute` or `sql`: a text that a name pasted
+    into it split into several (`1 AS VARCHAR); COPY (…) TO '…'; SELECT CAST(1`) is refused
+    before any of it runs. Quoting (`transforms.sql.ident`) is the fix; this is the backstop."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self._conn = conn
+
+    def _one(self, query: object) -> None:
+        if isinstance(query, str) and len(self._conn.extract_statements(query)) != 1:
+            raise EngineError("refused an SQL text holding more than one statement")
+
+    def execute(self, query: object, *args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
+        self._one(query)
+        return self._conn.execute(query, *args, **kwargs)
+
+    def sql(self, query: str, *args: Any, **kwargs: Any) -> duckdb.DuckDBPyRelation:
+        self._one(query)
+        return self._conn.sql(query, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+@contextmanager
+def open_database(
+    root: Path, database: str = ":memory:", config: dict[str, Any] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection whose spill and scratch files stay in a private folder under `root`,
+    removed (with them) when it closes; one statement per call; engine errors come out as
+    EngineError."""
+    with scratch_space(root) as scratch, withheld_engine_errors():
+        settings = {**(config or {}), "temp_directory": str(scratch / SPILL)}
+        conn = duckdb.connect(database, config=settings)
         try:
-            yield conn
+            yield OneStatementPerCall(conn)  # type: ignore[misc]  # same calls, one statement each
         finally:
             conn.close()
+
+
+def scratch_dir(conn: duckdb.DuckDBPyConnection) -> Path:
+    """The private scratch folder of a connection opened by `open_database`."""
+    spill = Path(scalar(conn, "SELECT current_setting('temp_directory')"))
+    if spill.name != SPILL:
+        raise RuntimeError("this connection has no scratch folder: open it with open_database")
+    return spill.parent
+
+
+@contextmanager
+def connect(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The resource's database through `open_database` (the data root is its folder), closed
+    when the body raises too (a connection left open pins the file for the process)."""
+    database = Path(resource.database)
+    with open_database(database.parent, str(database), dict(resource.connection_config)) as conn:
+        yield conn

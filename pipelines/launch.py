@@ -9,14 +9,16 @@ import dagster as dg
 import duckdb
 
 from pipelines import paths
-from pipelines.constants import MAIN_JOB, PARTITIONS_START, RELEASE_JOB
+from pipelines.constants import DELETION_JOB, MAIN_JOB, PARTITIONS_START, RELEASE_JOB
 from pipelines.definitions import make_definitions, resources
-from pipelines.duck import count, tables
+from pipelines.duck import count, open_database, tables
+from pipelines.raw_csv import RawFileError
 from pipelines.resources import DUCKDB_SETTINGS, FileRawSource
 from transforms.contract import EVENT_TABLES
 from transforms.sources import raw_rows_sql
 from transforms.sql import literal, text
 
+ERASURE_STEP = "member_erasure"
 # The console shows warnings and the summary; the UI keeps the full debug log of the run.
 CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -29,25 +31,30 @@ def raw_is_empty(root: Path) -> bool:
 def event_day_range(root: Path, today: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day holding a placeable event row, within the partitions' span."""
     source = FileRawSource(root=str(root))
-    conn = duckdb.connect()
     lo, hi = dt.date.fromisoformat(PARTITIONS_START), today
     days: list[dt.date] = []
-    for spec in EVENT_TABLES:
-        rows = raw_rows_sql(spec, source.branches(conn, spec.name), [], None)
-        t = f"CAST(TRY_CAST({text(spec.time_column)} AS TIMESTAMP) AS DATE)"
-        placeable = f"{t} BETWEEN {literal(lo)} AND {literal(hi)}"
-        q = f"SELECT min({t}), max({t}) FROM ({rows}) WHERE {placeable}"  # noqa: S608
-        days += [d for d in conn.execute(q).fetchall()[0] if d is not None]
-    conn.close()
+    with open_database(root) as conn:
+        for spec in EVENT_TABLES:
+            try:
+                branches = source.branches(conn, spec.name)
+            except RawFileError:  # the run itself stops that table and says why
+                continue
+            rows = raw_rows_sql(spec, branches, [], None)
+            t = f"CAST(TRY_CAST({text(spec.time_column)} AS TIMESTAMP) AS DATE)"
+            placeable = f"{t} BETWEEN {literal(lo)} AND {literal(hi)}"
+            q = f"SELECT min({t}), max({t}) FROM ({rows}) WHERE {placeable}"  # noqa: S608
+            days += [d for d in conn.execute(q).fetchall()[0] if d is not None]
     return (min(days), max(days)) if days else (today, today)
 
 
-def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
-    if raw_is_empty(root):
-        from sampledata import generate
+def generate_sample(root: Path, *, members: int, days: int, seed: int) -> None:
+    from sampledata import generate
 
-        print(f"raw/ is empty: generating sample data ({members} members, {days} days) ...")
-        generate(root, members=members, days=days, seed=seed)
+    print(f"raw/ is empty: generating sample data ({members} members, {days} days) ...")
+    generate(root, members=members, days=days, seed=seed)
+
+
+def run_main_job(root: Path) -> int:
     first, last = event_day_range(root, dt.datetime.now(dt.UTC).date())
     print(f"running {MAIN_JOB} on {root} for event days {first} .. {last}")
     defs = make_definitions(resources(str(root)))
@@ -62,6 +69,8 @@ def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
     )
     print(summary(root, result))
     if not result.success:
+        if ERASURE_STEP not in succeeded_steps(result):
+            apply_deletions(root, defs)
         return 1
     month = last.replace(day=1).isoformat()
     print(f"\nrunning {RELEASE_JOB} for {month[:7]} (data up to {last})")
@@ -73,6 +82,20 @@ def run_main_job(root: Path, *, members: int, days: int, seed: int) -> int:
     )
     print(release_summary(root, releases))
     return 0 if releases.success else 1
+
+
+def succeeded_steps(result: dg.ExecuteInProcessResult) -> set[str]:
+    return {e.step_key for e in result.all_events if e.is_step_success and e.step_key}
+
+
+def apply_deletions(root: Path, defs: dg.Definitions) -> None:
+    """Deletion requests are applied whatever else failed (CONTRACT.md, Bad input; P4)."""
+    print(f"\nthe run stopped before its erasure step: running {DELETION_JOB} so deletions apply")
+    result = defs.resolve_job_def(DELETION_JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(), run_config=CONSOLE_AT_INFO, raise_on_error=False
+    )
+    erased = ERASURE_STEP in succeeded_steps(result)
+    print(f"  {DELETION_JOB} {result.run_id}: deletions {'applied' if erased else 'NOT applied'}")
 
 
 def release_summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
@@ -89,11 +112,22 @@ def release_summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
         )
         lines.append(f"  {m.asset_key.to_user_string():<22} {meta['folder']} ({how})")
     lines.append(f"  ledger: {paths.ledger_path(root)} (.venv/bin/python -m pipelines.cli ledger)")
+    lines += failure_lines(result)
+    return "\n".join(lines)
+
+
+def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """One line per failed step (its own reason, not Dagster's wrapper) and failed check."""
+    lines = []
     for step in result.get_step_failure_events():
-        lines.append(f"  FAILED {step.step_key}: {step.event_specific_data.error.message.strip()}")
+        error = step.step_failure_data.error
+        while error is not None and error.cause is not None:
+            error = error.cause
+        reason = error.message.strip().splitlines()[0] if error and error.message else "failed"
+        lines.append(f"  FAILED {step.step_key}: {reason}")
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
     lines += [f"  FAILED CHECK {c.asset_key.to_user_string()}:{c.check_name}" for c in failed]
-    return "\n".join(lines)
+    return lines
 
 
 def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
@@ -112,9 +146,7 @@ def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
         f"  quarantine: {paths.quarantine_dir(root)} ({len(quarantined)} files)",
         f"  dagster:    {paths.dagster_home(root)} (run record; `make ui` to browse)",
     ]
-    failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
-    lines += [f"  FAILED CHECK {c.asset_key.to_user_string()}:{c.check_name}" for c in failed]
-    return "\n".join(lines)
+    return "\n".join(lines + failure_lines(result))
 
 
 def marts_summary(marts: Path) -> list[str]:

@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import paths
-from pipelines.duck import CLI_STORAGE, columns
+from pipelines.duck import CLI_STORAGE, columns, open_database
 from transforms.sql import literal
 
 SCHEMA = """
@@ -125,20 +125,19 @@ class Ledger:
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, paths.PRIVATE_FILE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            conn = duckdb.connect()
-            try:
+            with open_database(self.root) as conn:
                 conn.execute(
                     f"ATTACH {literal(str(self.path))} AS ledger (STORAGE_VERSION '{CLI_STORAGE}')"
                 )
                 conn.execute("USE ledger")
-                conn.execute(SCHEMA)
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
                 for what, text in COMMENTS.items():
                     conn.execute(f"COMMENT ON {what} IS {literal(text)}")
                 self.path.chmod(paths.PRIVATE_FILE)
                 reconcile(conn, self.root)
                 yield conn
-            finally:
-                conn.close()
         finally:
             os.close(fd)
 

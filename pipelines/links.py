@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.duck import count, tables, temp_table
-from pipelines.loading import COOKIE_TABLES, raw_relation, stage_pseudonym_map
+from pipelines.loading import COOKIE_TABLES, readable_cookie_tables, stage_pseudonym_map
 from pipelines.resources import RawSource
 from transforms import erasure, person_tables
 from transforms.person_tables import COOKIE_LINKS
@@ -17,10 +17,11 @@ def store_cookie_links(conn: duckdb.DuckDBPyConnection, raw: RawSource, key: byt
     and ad event, leaving out erased members and their cookies. Needs erased_ids staged; stages
     erased_cookies from the same scan of the raw links (so erasure need not scan them again)."""
     pairs = " UNION ".join(
-        person_tables.raw_cookie_links_sql(raw_relation(conn, spec, raw), spec.cookie_column or "")
-        for spec in COOKIE_TABLES
+        person_tables.raw_cookie_links_sql(relation, spec.cookie_column or "")
+        for spec, relation in readable_cookie_tables(conn, raw)
     )
-    temp_table(conn, "raw_pairs", pairs)
+    none = "SELECT CAST(NULL AS VARCHAR) AS member_id, CAST(NULL AS VARCHAR) AS cookie_id LIMIT 0"
+    temp_table(conn, "raw_pairs", pairs or none)
     temp_table(
         conn, "erased_cookies", erasure.linked_cookies_sql("raw_pairs", "erased_ids", "cookie_id")
     )

@@ -15,6 +15,7 @@ from pipelines.column_classes import check_extra_columns
 from pipelines.duck import count, temp_table
 from pipelines.known_members import store_known_members
 from pipelines.policy import PolicyConfig
+from pipelines.raw_csv import RawFileError
 from pipelines.resources import Quarantine, RawSource
 from pipelines.scrubbing import scrub_columns
 from pipelines.storage import write_parquet
@@ -25,7 +26,7 @@ from transforms.person_tables import FREE_TEXT
 from transforms.pii.scanner import TextScanner
 from transforms.pseudonymize import pseudonym_map
 from transforms.sources import TimeScope, extra_columns, raw_rows_sql
-from transforms.sql import literal, text
+from transforms.sql import ident, literal, text
 from transforms.validation import ValidationWindow, quarantine_columns, validate_rows_sql
 
 COOKIE_TABLES = (VISITS, AD_EVENTS)
@@ -62,6 +63,21 @@ def raw_relation(conn: duckdb.DuckDBPyConnection, spec: TableSpec, raw: RawSourc
     return f"({raw_rows_sql(spec, raw.branches(conn, spec.name), [], None)})"
 
 
+def readable_cookie_tables(
+    conn: duckdb.DuckDBPyConnection, raw: RawSource
+) -> list[tuple[TableSpec, str]]:
+    """(spec, raw relation) of the cookie tables whose files can be read. An unreadable one
+    stops its own load (which says why); erasure goes on with the warehouse's stored links,
+    since nothing of an unreadable file ever reached the warehouse."""
+    readable = []
+    for spec in COOKIE_TABLES:
+        try:
+            readable.append((spec, raw_relation(conn, spec, raw)))
+        except RawFileError:
+            continue
+    return readable
+
+
 def stage_erasure(conn: duckdb.DuckDBPyConnection, raw: RawSource, cookies: bool = True) -> None:
     """Temp tables erased_ids (raw member ids) and, with `cookies`, erased_cookies (raw cookie
     ids they used: a scan of every raw visit and ad event, so only tables with cookies ask)."""
@@ -70,12 +86,11 @@ def stage_erasure(conn: duckdb.DuckDBPyConnection, raw: RawSource, cookies: bool
     if not cookies:
         return
     links = [
-        erasure.linked_cookies_sql(
-            raw_relation(conn, spec, raw), "erased_ids", spec.cookie_column or ""
-        )
-        for spec in COOKIE_TABLES
+        erasure.linked_cookies_sql(relation, "erased_ids", spec.cookie_column or "")
+        for spec, relation in readable_cookie_tables(conn, raw)
     ]
-    temp_table(conn, "erased_cookies", " UNION ".join(links))
+    none = "SELECT CAST(NULL AS VARCHAR) AS cookie_id LIMIT 0"
+    temp_table(conn, "erased_cookies", " UNION ".join(links) or none)
 
 
 def _write_quarantine(
@@ -219,7 +234,7 @@ def _write_warehouse(
     )
     conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.name} AS SELECT * FROM shaped LIMIT 0")  # noqa: S608
     for column in (*extras, *free_text):  # columns a warehouse of an older version lacks
-        conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+        conn.execute(f"ALTER TABLE {spec.name} ADD COLUMN IF NOT EXISTS {ident(column)} VARCHAR")
     conn.execute("BEGIN")
     conn.execute(f"DELETE FROM {spec.name} WHERE {in_scope}")  # noqa: S608
     conn.execute(f"INSERT INTO {spec.name} BY NAME SELECT * FROM shaped")  # noqa: S608

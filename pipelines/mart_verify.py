@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import dagster as dg
@@ -16,6 +17,7 @@ K_THRESHOLD = "k_threshold_holds"
 UNRECOVERABLE = "no_suppressed_cell_recoverable"
 NO_IDENTIFIER_COLUMN = "no_identifier_column"
 PLAUSIBLE = "row_counts_plausible"
+LABELS = "labels_from_vocabulary"
 
 DESCRIPTIONS = {
     K_THRESHOLD: "Every published row, recounted from the warehouse, stands for at least k "
@@ -26,6 +28,9 @@ DESCRIPTIONS = {
     "name, IP, user agent, birth date, URL, free text, pseudonym).",
     PLAUSIBLE: "One row per key, no empty key, no negative count or sum, no more rows than the "
     "data can give, and not empty when enough people contribute.",
+    LABELS: "Every label (category, campaign, survey, choice, section, region, ...) is a value "
+    "of the policy's vocabulary or the contract, or one of the mart's own labels ('Other ...', "
+    "'(none)', 'unknown', 'all'): no string from raw data reaches analysts as it was sent.",
 }
 
 
@@ -49,9 +54,14 @@ class Verdict:
 
 
 def verify_mart(
-    conn: duckdb.DuckDBPyConnection, spec: MartSpec, k: int, table: str
+    conn: duckdb.DuckDBPyConnection,
+    spec: MartSpec,
+    k: int,
+    table: str,
+    labels: Mapping[str, str],
 ) -> list[Verdict]:
-    """Recount `table` (a published or staged mart) against the warehouse on `conn`."""
+    """Recount `table` (a published or staged mart) against the warehouse on `conn`; `labels`
+    holds what each label column may publish (mart_labels.label_rules)."""
     temp_table(conn, "_verify_contrib", spec.contributions)
     small = int(scalar(conn, mc.k_violations_sql(spec, "_verify_contrib", table, k)))
     residual = int(scalar(conn, mc.residual_violations_sql(spec, "_verify_contrib", table, k)))
@@ -61,6 +71,8 @@ def verify_mart(
     row = conn.execute(mc.shape_sql(spec, "_verify_contrib", table)).fetchall()[0]
     shape = mc.MartShape(*(int(v) for v in row))
     problems = mc.plausibility_problems(shape, k)
+    unruled = mc.unlabelled_dimensions(spec, labels)
+    mislabelled = int(scalar(conn, mc.label_violations_sql(spec, table, labels)))
     return [
         Verdict(
             K_THRESHOLD, small == 0, f"{small} row(s) below k={k}", {"rows_below_k": small, "k": k}
@@ -87,5 +99,12 @@ def verify_mart(
                 "cell_bound": shape.cell_bound,
                 "largest_group": shape.largest_group,
             },
+        ),
+        Verdict(
+            LABELS,
+            mislabelled == 0 and not unruled,
+            f"{mislabelled} row(s) with a label outside the vocabulary"
+            + (f"; no label rule for {unruled}" if unruled else ""),
+            {"rows_with_unknown_label": mislabelled, "unruled_columns": len(unruled)},
         ),
     ]

@@ -71,7 +71,7 @@ def mart_checks(spec: MartSpec) -> dg.AssetChecksDefinition:
         rules = policy.load()
         with duck.connect(warehouse) as conn:
             marts.attach_staging(conn, read_only=True)
-            verdicts = verify_mart(conn, spec, rules.marts.k, staged(spec))
+            verdicts = verify_mart(conn, spec, rules.marts.k, staged(spec), rules.mart_labels())
             scanner = gate_scanner(conn, pseudonym_key.secret(), rules, pii)
             verdicts.append(mart_gate(conn, staged(spec), scanner))
         for v in verdicts:

@@ -10,6 +10,7 @@ KEY_ENV = "PIPELINE_PSEUDONYM_KEY"
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 PUBLISHED_FILE = 0o444  # analysts read it; nobody writes it in place
+DELIVERED_FILE = 0o400  # a release file: fixed once delivered, fetched by the pipeline's user
 DATA_ROOT_MODE = 0o711  # others may open marts.duckdb by name; everything else inside is private
 
 

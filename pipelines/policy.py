@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from transforms.contract import TABLES
 from transforms.eligibility import Purpose, PurposeRule
+from transforms.mart_labels import label_rules
 from transforms.person_tables import Generalization
 from transforms.sources import Classification
+from transforms.vocabulary import Vocabulary, is_safe_label
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[1] / "config" / "policy.yaml"
 
@@ -55,10 +66,55 @@ class PiiConfig(_Strict):
     ner_model: str | None = None
 
 
+def _safe_label(value: str) -> str:
+    if not is_safe_label(value):
+        raise ValueError("a label is lowercase letters, digits and '_' (at most 63)")
+    return value
+
+
+Label = Annotated[str, AfterValidator(_safe_label)]
+_NOT_PLAIN_REGEX = re.compile(r"\(\?|\\[1-9]")  # lookarounds, flags, back-references
+
+
+class VocabularyConfig(_Strict):
+    """The raw values that may become labels in the warehouse, marts and releases (D12)."""
+
+    categories: tuple[Label, ...] = ()
+    campaign_pattern: str | None = None
+    surveys: dict[Label, Annotated[tuple[Label, ...], Field(min_length=1)]] = {}
+
+    @field_validator("campaign_pattern")
+    @classmethod
+    def _plain_pattern(cls, pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        if _NOT_PLAIN_REGEX.search(pattern):
+            raise ValueError("plain syntax only: no (? groups, no back-references")
+        return pattern
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> VocabularyConfig:
+        lists = {"categories": self.categories}
+        lists |= {f"surveys.{s}": choices for s, choices in self.surveys.items()}
+        for where, values in lists.items():
+            if len(set(values)) != len(values):
+                raise ValueError(f"vocabulary.{where} lists a value twice")
+        return self
+
+    def rules(self) -> Vocabulary:
+        surveys = tuple(self.surveys.items())
+        return Vocabulary(self.categories, self.campaign_pattern, surveys)
+
+
 class PolicyConfig(_Strict):
     generalization: GeneralizationConfig = GeneralizationConfig()
     marts: MartsConfig = MartsConfig()
     pii: PiiConfig = PiiConfig()
+    vocabulary: VocabularyConfig = VocabularyConfig()
     eligibility: dict[Purpose, PurposeConfig]
     unknown_columns: dict[str, dict[str, Classification]] = {}
 
@@ -79,10 +135,23 @@ class PolicyConfig(_Strict):
 
     def generalization_rules(self) -> Generalization:
         g = self.generalization
-        return Generalization(age_band_widths=g.age_band_widths, referrer_keep=g.referrer_keep)
+        return Generalization(g.age_band_widths, g.referrer_keep, self.vocabulary.rules())
+
+    def mart_labels(self) -> dict[str, str]:
+        """What each mart label column may publish, for the marts' label check."""
+        return label_rules(self.vocabulary.rules())
 
     def purpose_rules(self) -> dict[Purpose, PurposeRule]:
         return {p: PurposeRule(**c.model_dump()) for p, c in self.eligibility.items()}
+
+
+def config_problems(exc: ValidationError) -> str:
+    """One line per problem, `setting.path: message`, without the offending value."""
+    return "\n".join(f"  {_location(e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors())
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc if not str(p).startswith("function-after"))
 
 
 def load_policy(path: Path = DEFAULT_POLICY_PATH) -> PolicyConfig:
@@ -92,4 +161,4 @@ def load_policy(path: Path = DEFAULT_POLICY_PATH) -> PolicyConfig:
     except (OSError, yaml.YAMLError) as exc:
         raise PolicyError(f"cannot read policy file {path}: {exc}") from exc
     except ValidationError as exc:
-        raise PolicyError(f"invalid policy file {path}:\n{exc}") from exc
+        raise PolicyError(f"invalid policy file {path}:\n{config_problems(exc)}") from exc

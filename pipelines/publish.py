@@ -34,9 +34,8 @@ def copy_mart(conn: duckdb.DuckDBPyConnection, spec: MartSpec, k: int) -> int:
 
 
 def write_marts_file(conn: duckdb.DuckDBPyConnection, target: Path, k: int) -> dict[str, int]:
-    """Build the file beside `target`, then swap it in: open readers keep the old one."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
+    """Build the file in scratch, then swap it in: open readers keep the old one."""
+    tmp = duck.scratch_dir(conn) / target.name
     conn.execute(f"ATTACH {literal(str(tmp))} AS marts (STORAGE_VERSION '{duck.CLI_STORAGE}')")
     try:
         rows = {spec.name: copy_mart(conn, spec, k) for spec in MART_SPECS}
@@ -62,7 +61,7 @@ def published_marts(
     every one passes its checks and the egress gate, so the tables always come from the same
     run. A failed check leaves the previous file in place."""
     rules = policy.load()
-    k = rules.marts.k
+    k, labels = rules.marts.k, rules.mart_labels()
     with duck.connect(warehouse) as conn:
         marts.attach_staging(conn, read_only=True)
         scanner = gate_scanner(conn, pseudonym_key.secret(), rules, pii)
@@ -70,7 +69,7 @@ def published_marts(
             f"{spec.name}: {v.check} ({v.description})"
             for spec in MART_SPECS
             for v in [
-                *verify_mart(conn, spec, k, staged(spec)),
+                *verify_mart(conn, spec, k, staged(spec), labels),
                 mart_gate(conn, staged(spec), scanner),
             ]
             if not v.passed

@@ -5,25 +5,37 @@ Every error names the setting it is about; a setting that would loosen a promise
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pipelines.policy import config_problems
 from transforms.contract import GENDERS, REGIONS, SECTIONS
 from transforms.release_catalog import RESEARCH_TABLES, CampaignBounds, Domains, Period
 from transforms.release_plan import ReleasePlan, partner_plan, research_plan
-from transforms.release_queries import CELL_SEPARATOR
 from transforms.segments import Action, Behaviour, Segment, age_bands
+from transforms.vocabulary import Vocabulary
 
 DEFAULT_RELEASES_PATH = Path(__file__).resolve().parents[1] / "config" / "releases.yaml"
 PARTNER_MIN_K = 50  # like the aggregation threshold of the large ad clean rooms
 RESEARCH_MIN_K = 10
 
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
-Value = Annotated[str, Field(min_length=1, max_length=100)]
+# Consumer, segment, category and campaign names become folder names, CSV cells and report
+# text: nothing a spreadsheet or browser could read as a formula or markup (D12).
+PLAIN_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+
+def _plain_name(name: str) -> str:
+    if not PLAIN_NAME.fullmatch(name):
+        raise ValueError("a name is lowercase letters, digits and '_', starting with a letter")
+    return name
+
+
+Name = Annotated[str, AfterValidator(_plain_name)]
 
 
 class ReleaseConfigError(ValueError):
@@ -35,23 +47,21 @@ class _Strict(BaseModel):
 
 
 class PublicDomains(_Strict):
-    categories: tuple[Value, ...] = Field(min_length=1)
-    campaigns: tuple[Value, ...] = Field(min_length=1)
+    categories: tuple[Name, ...] = Field(min_length=1)
+    campaigns: tuple[Name, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _clean(self) -> PublicDomains:
         for name, values in (("categories", self.categories), ("campaigns", self.campaigns)):
             if len(set(values)) != len(values):
                 raise ValueError(f"public_domains.{name} lists a value twice")
-            if any(CELL_SEPARATOR in v for v in values):
-                raise ValueError(f"public_domains.{name}: values may not hold '{CELL_SEPARATOR}'")
-        return self
+        return self  # a name never holds release_queries.CELL_SEPARATOR
 
 
 class BehaviourConfig(_Strict):
-    read: Value | None = None
-    bought: Value | None = None
-    clicked: Value | None = None
+    read: Name | None = None
+    bought: Name | None = None
+    clicked: Name | None = None
     at_least: int = Field(default=1, ge=1, le=10_000)
     days: int = Field(default=30, ge=1, le=366)
 
@@ -203,6 +213,20 @@ class ReleasesConfig(_Strict):
         tables = {n: c.tables[n].max_rows_per_member for n in chosen}
         return research_plan(consumer, tables, period, domains)
 
+    def check_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """Raise ReleaseConfigError when a public category or campaign is not a label the
+        warehouse keeps: it would always count zero, the members counted as 'Other …'."""
+        domains = self.public_domains
+        if bad := [c for c in domains.categories if c not in vocabulary.categories]:
+            raise ReleaseConfigError(
+                f"public_domains.categories {bad} are not in the policy's vocabulary.categories"
+            )
+        if bad := [c for c in domains.campaigns if not vocabulary.is_campaign(c)]:
+            raise ReleaseConfigError(
+                f"public_domains.campaigns {bad} do not match the policy's "
+                "vocabulary.campaign_pattern"
+            )
+
     def check_against_policy(self, widths: tuple[int, ...]) -> None:
         """Raise ReleaseConfigError when a segment's age does not fit the configured bands,
         or research tables need decades the policy does not make."""
@@ -214,10 +238,6 @@ class ReleasesConfig(_Strict):
             )
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc if not str(p).startswith("function-after"))
-
-
 def load_releases(path: Path = DEFAULT_RELEASES_PATH) -> ReleasesConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -225,7 +245,4 @@ def load_releases(path: Path = DEFAULT_RELEASES_PATH) -> ReleasesConfig:
     except (OSError, yaml.YAMLError) as exc:
         raise ReleaseConfigError(f"cannot read releases file {path}: {exc}") from exc
     except ValidationError as exc:
-        problems = "\n".join(
-            f"  {_location(e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ReleaseConfigError(f"invalid releases file {path}:\n{problems}") from exc
+        raise ReleaseConfigError(f"invalid releases file {path}:\n{config_problems(exc)}") from exc

@@ -8,7 +8,6 @@ ledger's lock. Replaying a delivered question writes nothing and charges nothing
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -21,9 +20,11 @@ from typing import Any
 
 import duckdb
 
-from pipelines import paths
+from pipelines import paths, release_staging
 from pipelines.erasures import erased_members
 from pipelines.ledger import BudgetExceededError, Ledger, NewAnswer, ReleaseRecord
+from pipelines.release_files import read_csv as read_csv  # the checks' and the gate's reader
+from pipelines.release_files import write_csv as _write_csv
 from pipelines.release_report import render_report
 from transforms.noise import Mechanism, mechanism, noisy_counts
 from transforms.release_plan import Answers, ReleasePlan
@@ -86,20 +87,6 @@ def _true_counts(conn: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], 
     return [r[0] for r in rows], [int(r[1]) for r in rows]
 
 
-def _write_csv(path: Path, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows(["" if v is None else v for v in row] for row in rows)
-
-
-def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    """A released CSV as its consumer reads it: (header, rows)."""
-    with path.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    return (rows[0], rows[1:]) if rows else ([], [])
-
-
 def draft(
     warehouse: duckdb.DuckDBPyConnection,
     ledger: Ledger,
@@ -108,22 +95,21 @@ def draft(
     staging: Path,
     now: dt.datetime,
 ) -> Outcome:
-    """Draft `plan` into `staging` (emptied first). Raises BudgetExceededError, writing
-    nothing, when the new answers would overspend the consumer's month."""
-    shutil.rmtree(staging, ignore_errors=True)
-    for folder in (staging.parent.parent, staging.parent):  # release_staging/<consumer>/
+    """Draft `plan` into `staging`, this run's folder (release_staging.claim made it the only
+    one of its consumer; other runs' drafts are never touched here). Raises
+    BudgetExceededError, writing nothing, when the new answers would overspend the month."""
+    shutil.rmtree(staging / "release", ignore_errors=True)  # an earlier try of this run
+    (staging / STATE).unlink(missing_ok=True)
+    for folder in (staging.parent.parent, staging.parent, staging):
         paths.private_dir(folder)
     keys = list(plan.queries)
     month = f"{now:%Y-%m}"
     erased = erased_members(warehouse)
     with ledger.open() as conn:
-        for other in staging.parent.iterdir():  # undelivered drafts: never seen, never kept
-            shutil.rmtree(other, ignore_errors=True)
         stored = Ledger.stored(conn, consumer.name, keys, erased)
         replayed = Ledger.release_with_question(conn, consumer.name, plan.question_key())
         spent = Ledger.spent(conn, consumer.name, month)
     if replayed and (ledger.root / replayed[1]).is_dir():
-        paths.private_dir(staging)
         (staging / STATE).write_text(json.dumps({"replay_of": replayed[0]}))
         return Outcome(replayed[0], ledger.root / replayed[1], 0.0, True, {})
 
@@ -201,7 +187,7 @@ def draft(
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     for p in folder.iterdir():
-        p.chmod(paths.PUBLISHED_FILE)
+        p.chmod(paths.DELIVERED_FILE)
     record = ReleaseRecord(
         release_id,
         consumer.name,
@@ -286,7 +272,15 @@ class ReleaseConflictError(RuntimeError):
 
 
 def deliver(ledger: Ledger, staging: Path) -> Outcome:
-    """Charge and rename the checked draft into the outbox, under the ledger's lock."""
+    """Charge and rename the checked draft into the outbox, under the ledger's lock; then the
+    run lets go of its draft (release_staging)."""
+    try:
+        return _deliver(ledger, staging)
+    finally:
+        release_staging.let_go(staging)
+
+
+def _deliver(ledger: Ledger, staging: Path) -> Outcome:
     state = json.loads((staging / STATE).read_text(encoding="utf-8"))
     if "replay_of" in state:
         with ledger.open() as conn:

@@ -2,7 +2,9 @@
 
 No script, font or image is fetched: the chart is inline SVG and the styles are inline, so the
 page opens offline. It shows what was released, how noisy it is, what the month's budget has
-left, and the promises the release keeps, in plain words.
+left, and the promises the release keeps, in plain words. Every text put in the page goes
+through html.escape and every number through a number format: a label that got past the
+config and the vocabulary would still show as text (D12).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def _budget(manifest: dict[str, Any]) -> str:
 
 
 def _promises(manifest: dict[str, Any]) -> str:
-    k = manifest["k"]
+    k = int(manifest["k"])
     consent = (
         "Only members who agreed to advertising are counted."
         if manifest["kind"] == "partner"
@@ -140,11 +142,11 @@ def render_report(manifest: dict[str, Any], plan: ReleasePlan, answers: Answers)
         f"<h1>Release {escape(manifest['release_id'])}</h1>"
         f"<p class=meta>For <b>{escape(manifest['consumer'])}</b> ({escape(manifest['kind'])}) "
         f"· data {escape(period['first'])} to {escape(period['last'])} · created "
-        f"{escape(manifest['created_at'])} · k = {manifest['k']}</p>"
+        f"{escape(manifest['created_at'])} · k = {int(manifest['k'])}</p>"
     )
     body = (
         head
-        + _segment_bars(plan, answers, manifest["k"], manifest)
+        + _segment_bars(plan, answers, int(manifest["k"]), manifest)
         + _files_table(manifest)
         + _budget(manifest)
         + _promises(manifest)

@@ -18,6 +18,7 @@ from pipelines.mart_verify import Verdict
 from pipelines.release_draft import MANIFEST, REPORT, Budget, read_csv, sha256
 from transforms.checks import identifier_named_columns
 from transforms.egress_gate import DIGEST_SHAPED
+from transforms.sql import ident
 
 K_HOLDS = "k_holds_for_every_count"
 BUDGET = "budget_not_exceeded"
@@ -111,7 +112,8 @@ def _pseudonyms_sql(warehouse: duckdb.DuckDBPyConnection) -> str:
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = "
         "current_database() AND schema_name = 'main' AND column_name LIKE '%pseudonym'"
     ).fetchall()
-    return " UNION ".join(f"SELECT lower({c}) FROM {t}" for t, c in cols) or "SELECT NULL"  # noqa: S608
+    selects = [f"SELECT lower({ident(c)}) FROM {ident(t)}" for t, c in cols]  # noqa: S608
+    return " UNION ".join(selects) or "SELECT NULL"
 
 
 def pseudonym_problems(folder: Path, warehouse: duckdb.DuckDBPyConnection) -> list[str]:

@@ -26,6 +26,7 @@ from pipelines.release_draft import (
     deliver,
     draft,
 )
+from pipelines.release_staging import DraftInProgressError, claim
 from pipelines.release_verify import DESCRIPTIONS, manifest_problems, verify_release
 from pipelines.resources import Outbox, PiiScanning, Policy, PseudonymKey, ReleaseSettings
 from pipelines.targeting import targeting_lists
@@ -79,22 +80,22 @@ def draft_asset(name: str, kind: str) -> dg.AssetsDefinition:
         releases: ReleaseSettings,
         outbox: Outbox,
     ) -> dg.MaterializeResult:
-        widths = policy.load().generalization.age_band_widths
+        rules = policy.load()
+        widths = rules.generalization.age_band_widths
         settings = releases.load(widths)
         consumer = consumer_of(name, settings.consumers[name])
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        staging = outbox.staging(name, context.run.run_id)
+        try:
+            settings.check_vocabulary(rules.vocabulary.rules())
+            claim(outbox.ledger(), staging)  # before the warehouse: a refused run never opens it
+        except (DraftInProgressError, ReleaseConfigError) as exc:
+            raise dg.Failure(str(exc)) from None
         with duck.connect(warehouse) as conn:
             period = release_period(conn, context.partition_key, config.last_day)
             try:
                 plan = settings.plan(name, period, widths, tuple(config.only))
-                out = draft(
-                    conn,
-                    outbox.ledger(),
-                    consumer,
-                    plan,
-                    outbox.staging(name, context.run.run_id),
-                    now,
-                )
+                out = draft(conn, outbox.ledger(), consumer, plan, staging, now)
             except (BudgetExceededError, ReleaseConfigError) as exc:
                 raise dg.Failure(str(exc)) from exc
         return dg.MaterializeResult(

@@ -3,7 +3,10 @@
 import dagster as dg
 
 from pipelines.constants import DELETION_JOB
+from pipelines.jobs import daily_job, deletion_job, main_job
 from pipelines.resources import RawSource
+
+ERASURE_STEP = "member_erasure"
 
 
 @dg.sensor(
@@ -19,3 +22,20 @@ def deletion_request_sensor(
     if fingerprint == context.cursor:
         return dg.SkipReason("no new deletion requests")
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[main_job, daily_job],
+    request_job=deletion_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def deletions_after_failed_run(
+    context: dg.RunFailureSensorContext,
+) -> dg.RunRequest | dg.SkipReason:
+    """A main or daily run that stopped before its erasure step (an unreadable file, say) is
+    followed by the deletion job: deletion requests apply whatever else fails (P4)."""
+    run_id = context.dagster_run.run_id
+    succeeded = context.instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_SUCCESS)
+    if any(e.step_key == ERASURE_STEP for e in succeeded):
+        return dg.SkipReason("the failed run applied its deletions")
+    return dg.RunRequest(run_key=f"after-{run_id}")

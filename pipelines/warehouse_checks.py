@@ -1,13 +1,12 @@
 """Blocking checks on the warehouse as a whole, run after erasure (the last write of a run)."""
 
-import stat
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines import duck, paths
+from pipelines import duck
 from pipelines.deletion import (
     erase_warehouse,
     erased_in_quarantine,
@@ -15,10 +14,11 @@ from pipelines.deletion import (
     stage_erased_pseudonyms,
 )
 from pipelines.duck import columns, scalar, tables, temp_table
-from pipelines.loading import raw_relation, stage_erasure
+from pipelines.loading import raw_relation, readable_cookie_tables, stage_erasure
 from pipelines.resources import PseudonymKey, Quarantine, RawSource
+from pipelines.storage import exposed_files
 from transforms.checks import identifier_hits_sql, raw_identifiers_sql
-from transforms.contract import AD_EVENTS, MEMBERS, VISITS
+from transforms.contract import MEMBERS, VISITS
 
 
 def _fail_unless(ok: bool, description: str, metadata: dict[str, int]) -> dg.AssetCheckResult:
@@ -36,8 +36,11 @@ def string_columns(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 def identifier_hits(conn: duckdb.DuckDBPyConnection, raw: RawSource) -> dict[str, int]:
     """Per warehouse text column, how many distinct values or tokens equal a raw identifier."""
-    visits, ads = (raw_relation(conn, spec, raw) for spec in (VISITS, AD_EVENTS))
-    sources = [(visits, "cookie_id"), (visits, "ip"), (ads, "cookie_id")]
+    sources = [
+        (relation, column)
+        for spec, relation in readable_cookie_tables(conn, raw)
+        for column in ("cookie_id", *(["ip"] if spec is VISITS else []))
+    ]
     members = raw_relation(conn, MEMBERS, raw)
     temp_table(conn, "raw_identifiers", raw_identifiers_sql(members, sources))
     return {
@@ -88,22 +91,18 @@ def no_erased_member_remains(
 
 
 @dg.asset_check(asset=member_erasure, blocking=True)
-def person_level_files_private(
-    warehouse: DuckDBResource, quarantine: Quarantine
-) -> dg.AssetCheckResult:
-    """warehouse.duckdb, every quarantine file, and the raw, quarantine and secrets folders are
-    open to the pipeline's user only (the data root lets others open marts.duckdb by name)."""
-    root = Path(quarantine.root)
-    folders = [paths.raw_dir(root), *paths.raw_dir(root).glob("*/"), paths.quarantine_dir(root)]
-    folders.append(paths.dev_key_path(root).parent)
-    files = [Path(warehouse.database), *quarantine.files(), *folders]
-    exposed = [f for f in files if f.exists() and stat.S_IMODE(f.stat().st_mode) & 0o077]
+def person_level_files_private(quarantine: Quarantine) -> dg.AssetCheckResult:
+    """Every file and folder under the data root (warehouse and its WAL, quarantine, scratch,
+    ledger, staging, outbox, Dagster's run records, raw) is open to the pipeline's user only;
+    marts.duckdb alone is for others, and the root lets them open it by name, not list it."""
+    checked, exposed = exposed_files(Path(quarantine.root))
     return _fail_unless(
         not exposed,
-        f"{len(exposed)} file(s) or folder(s) open to others"
+        f"{len(exposed)} of {checked} entries under the data root open to others, e.g. "
+        f"{', '.join(exposed[:5])}"
         if exposed
-        else f"{len(files)} files and folders private",
-        {"files_checked": len(files), "files_exposed": len(exposed)},
+        else f"{checked} files and folders private",
+        {"files_checked": checked, "files_exposed": len(exposed)},
     )
 
 

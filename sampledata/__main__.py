@@ -14,6 +14,7 @@ from sampledata.generate import generate
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # raw exports hold identifiers: owner-only from the first byte
     parser = argparse.ArgumentParser(prog="python -m sampledata", description=__doc__)
     parser.add_argument(
         "--data-root", type=Path, default=Path(os.environ.get("PIPELINE_DATA") or "data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transforms.sql import literal
+from transforms.sql import ident, literal
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,11 @@ def identifier_hits_sql(identifiers: str, table: str, column: str) -> str:
     `identifiers` has one column `value`, holding each raw identifier lower-cased, and for phone
     numbers also their digits alone.
     """
+    t, c = ident(table), ident(column)  # an extra raw column classified safe is named by data
     tokens = (
-        f"SELECT lower(unnest(string_split_regex(CAST({column} AS VARCHAR), "  # noqa: S608
-        f"{literal(TOKEN_SEPARATORS)}))) AS token FROM {table} WHERE {column} IS NOT NULL "
-        f"UNION ALL SELECT lower(CAST({column} AS VARCHAR)) FROM {table} WHERE {column} IS NOT NULL"
+        f"SELECT lower(unnest(string_split_regex(CAST({c} AS VARCHAR), "  # noqa: S608
+        f"{literal(TOKEN_SEPARATORS)}))) AS token FROM {t} WHERE {c} IS NOT NULL "
+        f"UNION ALL SELECT lower(CAST({c} AS VARCHAR)) FROM {t} WHERE {c} IS NOT NULL"
     )
     return (
         f"SELECT count(*) FROM (SELECT DISTINCT token FROM ({tokens})) t "  # noqa: S608

@@ -49,6 +49,10 @@ class TableSpec:
         return next(c for c in self.columns if c.name == name)
 
 
+# The longest raw value read, in characters: a longer one quarantines its row as over_long_value
+# (a survey comment of a few pages fits; a 10 MB paste does not reach the scrubber).
+MAX_VALUE_CHARS = 20_000
+
 GENDERS = ("F", "M")
 REGIONS = (
     "Seoul", "Busan", "Daegu", "Incheon", "Gwangju", "Daejeon", "Ulsan", "Sejong", "Gyeonggi",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from transforms.eligibility import Purpose, cookie_owners_sql, counted_events_sql
+from transforms.mart_labels import NO_CHOICE, NONE, OTHER_AGES, OTHER_REGIONS, UNKNOWN
 from transforms.mart_spec import Column, Margin, MartSpec, Measure, RollUp
 from transforms.person_tables import COOKIE_LINKS
 
@@ -23,7 +24,7 @@ def _or(column: str, label: str) -> str:
 
 
 VISITS = _counted("visits", Purpose.ANALYTICS)
-GENDER, REGION = _or("gender", "unknown"), _or("region", "unknown")
+GENDER, REGION = _or("gender", UNKNOWN), _or("region", UNKNOWN)
 
 AGE_BAND = Column("age_band", "VARCHAR", "Age in decades on the run date: '10s', '20s', ...")
 GENDER_COL = Column("gender", "VARCHAR", "'F', 'M', or 'unknown' when the member gave none")
@@ -39,7 +40,7 @@ AGE_BAND_ROLLED = Column(
     "Age in decades on the run date ('20s'), or 'Other ages': the bands with fewer than k "
     "members in this row's other columns, merged",
 )
-OTHER_AGES = RollUp("age_band", "Other ages")
+OTHER_AGES_ROLLUP = RollUp("age_band", OTHER_AGES)
 
 
 def _count(name: str, what: str, support: str | None = None) -> Measure:
@@ -77,7 +78,7 @@ SECTION_READERSHIP = MartSpec(
     "and region. Regions too small to show alone are merged into 'Other regions'.",
     contributions=(
         "SELECT unit, CAST(date_trunc('week', event_date) AS DATE) AS week_start, "
-        f"{_or('section', 'unknown')}, age_band, {GENDER}, {REGION} FROM {VISITS} WHERE is_member"
+        f"{_or('section', UNKNOWN)}, age_band, {GENDER}, {REGION} FROM {VISITS} WHERE is_member"
     ),
     dimensions=(
         Column("week_start", "DATE", "Monday the week starts on"),
@@ -90,7 +91,7 @@ SECTION_READERSHIP = MartSpec(
     # Readers only: page views here would add up, over a week, to site_traffic_daily's member
     # visits, and either mart's withheld cells could then be worked out from the other.
     measures=(_distinct("readers", "Distinct members who read the section that week"),),
-    rollup=RollUp("region", "Other regions"),
+    rollup=RollUp("region", OTHER_REGIONS),
 )
 
 AUDIENCE = MartSpec(
@@ -104,7 +105,7 @@ AUDIENCE = MartSpec(
     dimensions=(AGE_BAND, GENDER_COL, REGION_COL),
     support="members",
     measures=(_distinct("members", "Members"),),
-    rollup=RollUp("region", "Other regions"),
+    rollup=RollUp("region", OTHER_REGIONS),
 )
 
 SHOPPING = MartSpec(
@@ -114,12 +115,17 @@ SHOPPING = MartSpec(
     "members paid.",
     contributions=(
         "SELECT unit, CAST(date_trunc('month', event_date) AS DATE) AS month_start, "
-        f"{_or('category', '(none)')}, age_band, {GENDER}, amount_krw "
+        f"{_or('category', NONE)}, age_band, {GENDER}, amount_krw "
         f"FROM {_counted('orders', Purpose.ANALYTICS)}"
     ),
     dimensions=(
         Column("month_start", "DATE", "First day of the month"),
-        Column("category", "VARCHAR", "Shop category, or '(none)'"),
+        Column(
+            "category",
+            "VARCHAR",
+            "Shop category of the policy's vocabulary (e.g. 'books'), 'Other categories' for any "
+            "other value the shop sent, or '(none)'",
+        ),
         AGE_BAND_ROLLED,
         GENDER_COL,
     ),
@@ -142,7 +148,7 @@ SHOPPING = MartSpec(
             "paying_buyers",
         ),
     ),
-    rollup=OTHER_AGES,
+    rollup=OTHER_AGES_ROLLUP,
 )
 
 SURVEY = MartSpec(
@@ -150,12 +156,22 @@ SURVEY = MartSpec(
     comment="Answers per survey and choice, by age band and gender. Age bands too small to "
     "show alone are merged into 'Other ages'. Free-text comments are never included.",
     contributions=(
-        f"SELECT unit, {_or('survey_id', '(none)')}, {_or('choice', '(no choice)')}, age_band, "
+        f"SELECT unit, {_or('survey_id', NONE)}, {_or('choice', NO_CHOICE)}, age_band, "
         f"{GENDER} FROM {_counted('survey_responses', Purpose.ANALYTICS)}"
     ),
     dimensions=(
-        Column("survey_id", "VARCHAR", "Survey or event, or '(none)'"),
-        Column("choice", "VARCHAR", "The answer chosen, or '(no choice)'"),
+        Column(
+            "survey_id",
+            "VARCHAR",
+            "Survey or event of the policy's vocabulary, 'Other surveys' for any other survey id, "
+            "or '(none)'",
+        ),
+        Column(
+            "choice",
+            "VARCHAR",
+            "The answer chosen, when the vocabulary lists it for this survey; 'Other choices' for "
+            "any other answer, or '(no choice)'",
+        ),
         AGE_BAND_ROLLED,
         GENDER_COL,
     ),
@@ -164,7 +180,7 @@ SURVEY = MartSpec(
         _count("responses", "Responses"),
         _distinct("respondents", "Distinct members who answered so"),
     ),
-    rollup=OTHER_AGES,
+    rollup=OTHER_AGES_ROLLUP,
 )
 
 _CLICK = "CASE WHEN kind = 'click' THEN 1 ELSE 0 END"
@@ -176,11 +192,16 @@ AD_CAMPAIGNS = MartSpec(
     "to advertising and cookies never seen with a member. A row needs k users who saw an "
     "impression; clicks, clickers and click-through rate are empty where fewer than k clicked.",
     contributions=(
-        f"SELECT unit, {_or('campaign_id', '(none)')}, event_date, kind "
+        f"SELECT unit, {_or('campaign_id', NONE)}, event_date, kind "
         f"FROM {_counted('ad_events', Purpose.ADS)}"
     ),
     dimensions=(
-        Column("campaign_id", "VARCHAR", "Campaign, or '(none)'"),
+        Column(
+            "campaign_id",
+            "VARCHAR",
+            "Campaign id as the ad server mints them (the policy's pattern, e.g. 'c_fall_books'), "
+            "'Other campaigns' for any other value an ad event sent, or '(none)'",
+        ),
         Column("event_date", "DATE", "Day (UTC)"),
     ),
     support="reach",

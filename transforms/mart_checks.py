@@ -3,6 +3,7 @@ published rows only, never from the building steps' own tables."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from transforms.mart_spec import MartSpec
@@ -127,3 +128,17 @@ def plausibility_problems(shape: MartShape, k: int) -> list[str]:
     if shape.rows == 0 and shape.largest_group >= k:
         problems.append(f"no row published although a group of {shape.largest_group} exists")
     return problems
+
+
+def unlabelled_dimensions(spec: MartSpec, rules: Mapping[str, str]) -> list[str]:
+    """Text dimensions with no label rule: a mart may not publish text nobody vetted."""
+    return [d.name for d in spec.dimensions if d.sql_type == "VARCHAR" and d.name not in rules]
+
+
+def label_violations_sql(spec: MartSpec, published: str, rules: Mapping[str, str]) -> str:
+    """Published rows with a label its column's rule does not allow (an unruled text dimension
+    counts every row). `rules`: column -> SQL true for a value that may be published."""
+    text_dims = [d.name for d in spec.dimensions if d.sql_type == "VARCHAR"]
+    allowed = [f"COALESCE({rules[d]}, FALSE)" if d in rules else "FALSE" for d in text_dims]
+    bad = " OR ".join(f"NOT ({a})" for a in allowed) or "FALSE"
+    return f"SELECT count(*) FROM {published} WHERE {bad}"  # noqa: S608

@@ -7,7 +7,7 @@ generalized, everything else the contract calls an identifier is dropped here an
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transforms.contract import TableSpec
 from transforms.eligibility import Purpose, PurposeRule, eligibility_columns
@@ -18,7 +18,8 @@ from transforms.generalize import (
     is_under,
     strip_url,
 )
-from transforms.sql import text
+from transforms.sql import ident, text
+from transforms.vocabulary import Vocabulary, label_sql
 
 COOKIE_LINKS = "cookie_links"  # warehouse table: member and cookie pseudonyms seen together
 TARGETING_LISTS = "targeting_lists"  # warehouse table: consenting members per ad segment
@@ -44,6 +45,8 @@ ADULT_AGE = 14  # under this, a member counts only with guardian consent (policy
 class Generalization:
     age_band_widths: tuple[int, ...] = (10, 5)
     referrer_keep: str = "path"
+    # raw labels outside the vocabulary are stored as 'Other …' (D12); none by default
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
 
 def keep_newest_per_member_sql(source: str) -> str:
@@ -89,11 +92,15 @@ def members_sql(
                 for c in ("consent_ads", "opt_out_research", "guardian_consent")
             ),
             "FALSE AS is_deleted",  # erased members never reach this table
-            *extras,
+            *(ident(c) for c in extras),  # a safe extra column is named by the raw file
         ]
     )
     inner = f"SELECT {shaped} FROM {source} s JOIN {pseudonyms} p ON p.value = {text('member_id')}"  # noqa: S608
     return f"SELECT *, {', '.join(eligibility_columns(rules))} FROM ({inner})"  # noqa: S608
+
+
+def _label(column: str, g: Generalization) -> str:
+    return f"{label_sql(column, text, g.vocabulary)} AS {column}"
 
 
 def _event_columns(spec: TableSpec, g: Generalization) -> list[str]:
@@ -105,17 +112,17 @@ def _event_columns(spec: TableSpec, g: Generalization) -> list[str]:
             f"{device_class('user_agent')} AS device_class",
         ],
         "orders": [
-            f"{text('category')} AS category",
+            _label("category", g),
             f"TRY_CAST({text('amount_krw')} AS BIGINT) AS amount_krw",
         ],
         "survey_responses": [
-            f"{text('survey_id')} AS survey_id",
-            f"{text('choice')} AS choice",
+            _label("survey_id", g),
+            _label("choice", g),
             f"{text('comment')} IS NOT NULL AS has_comment",
             f"{text('comment')} AS comment",  # scrubbed before it is stored (FREE_TEXT)
         ],
         "ad_events": [
-            f"{text('campaign_id')} AS campaign_id",
+            _label("campaign_id", g),
             f"{text('kind')} AS kind",
         ],
     }
@@ -125,7 +132,8 @@ def _event_columns(spec: TableSpec, g: Generalization) -> list[str]:
 def events_sql(
     spec: TableSpec, source: str, pseudonyms: str, g: Generalization, extras: list[str]
 ) -> str:
-    """Event rows with event_date, member (and cookie) pseudonyms and generalized attributes."""
+    """Event rows with event_date, member (and cookie) pseudonyms and generalized attributes;
+    a category, campaign, survey or choice only as a label of the vocabulary (D12)."""
     cols = [
         f"{generalize_timestamp(spec.time_column)} AS event_date",
         "m.pseudonym AS member_pseudonym",
@@ -134,7 +142,7 @@ def events_sql(
     if spec.cookie_column:
         cols.append("c.pseudonym AS cookie_pseudonym")
         joins += f" LEFT JOIN {pseudonyms} c ON c.value = {text(spec.cookie_column)}"
-    cols += _event_columns(spec, g) + list(extras)
+    cols += _event_columns(spec, g) + [ident(c) for c in extras]
     return f"SELECT {', '.join(cols)} FROM {source} s {joins}"  # noqa: S608
 
 

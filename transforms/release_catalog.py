@@ -4,7 +4,8 @@ Partners get, per segment, its audience size and, per campaign, impressions, cli
 among the segment's members (members who agreed to advertising only). Research gets contingency
 tables over members who did not opt out of research. Every table enumerates a public domain:
 contract values (genders, regions, sections), age bands, and the configured categories and
-campaigns. Members of unknown age never count, so age has no 'unknown' cell.
+campaigns (labels of the policy's vocabulary, D12). Any other category is 'Other categories',
+as in the marts. Members of unknown age never count, so age has no 'unknown' cell.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from transforms.generalize import band_label
 from transforms.release_queries import Dimension, Query
 from transforms.segments import OLDEST_AGE, Segment, segment_members_sql
 from transforms.sql import in_list, literal
+from transforms.vocabulary import OTHER as OTHER_LABELS
 
 # Days holding events a release can count (visits, orders, ad events), one row per event.
 EVENT_DAYS = (
@@ -25,7 +27,7 @@ EVENT_DAYS = (
     "UNION ALL SELECT event_date FROM ad_events"
 )
 UNKNOWN = "unknown"
-OTHER = "other"
+OTHER_CATEGORIES = OTHER_LABELS["category"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ def _events(table: str, purpose: Purpose, period: Period) -> str:
 
 
 def _known(column: str, domain: Dimension, fallback: str) -> str:
-    return f"CASE WHEN {column} IN {in_list(domain.values)} THEN {column} ELSE '{fallback}' END"
+    return (
+        f"CASE WHEN {column} IN {in_list(domain.values)} THEN {column} ELSE {literal(fallback)} END"
+    )
 
 
 # --- partner ------------------------------------------------------------------------------
@@ -179,11 +183,11 @@ def research_query(name: str, period: Period, domains: Domains, max_rows_per_mem
             f"WHERE section IN {in_list(SECTIONS)}"
         )
     else:
-        category = Dimension("category", (*domains.categories, OTHER))
+        category = Dimension("category", (*domains.categories, OTHER_CATEGORIES))
         dims = (category, age)
         contributions = (
             "SELECT member_pseudonym, "  # noqa: S608
-            f"{_known('category', category, OTHER)} AS category, age_band "
+            f"{_known('category', category, OTHER_CATEGORIES)} AS category, age_band "
             f"FROM ({_events('orders', Purpose.RESEARCH, period)})"
         )
     return Query(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from transforms.contract import Role, TableSpec
-from transforms.sql import literal
+from transforms.sql import ident, is_plain_name, literal
 from transforms.validation import ValidationWindow
 
 
@@ -29,9 +29,16 @@ class UnclassifiedColumnError(ValueError):
 @dataclass(frozen=True)
 class Branch:
     scan: str  # a DuckDB table expression, e.g. read_parquet([...], filename=true, ...)
-    columns: tuple[str, ...]  # the columns the files hold
+    columns: tuple[str, ...]  # the columns as the files name them
     row_number: str  # SQL giving the 1-based row within its file
-    label: str  # for error messages: the files behind the scan
+    label: str  # for error messages: the files behind the scan (never a value)
+    physical: tuple[str, ...] = ()  # the scan's column for each of `columns` (default: same)
+    source_file: str = "filename"  # SQL giving the raw file a row came from
+    parse_error: str = "CAST(NULL AS VARCHAR)"  # SQL giving why the reader could not parse it
+
+    def column_sql(self, name: str) -> str:
+        """The scan's column holding raw column `name`, quoted: a name from a file is data."""
+        return ident(self.physical[self.columns.index(name)] if self.physical else name)
 
 
 @dataclass(frozen=True)
@@ -44,14 +51,28 @@ class TimeScope:
 
 
 def unnamed_columns(spec: TableSpec, columns: Iterable[str]) -> list[str]:
-    """The columns the contract does not name (in order; `_`-prefixed ones are the reader's)."""
-    return [c for c in columns if c not in spec.column_names and not c.startswith("_")]
+    """The columns the contract does not name, in order."""
+    return [c for c in columns if c not in spec.column_names]
+
+
+def refuse_unplain_names(spec: TableSpec, branch: Branch) -> None:
+    """A column the contract does not name must have a plain name before anything reads it: the
+    error names it by position only, since the name itself may be SQL or a person's data."""
+    odd = [i + 1 for i, c in enumerate(branch.columns) if c not in spec.column_names]
+    odd = [i for i in odd if not is_plain_name(branch.columns[i - 1])]
+    if odd:
+        raise UnclassifiedColumnError(
+            f"{spec.name}: {branch.label}: column(s) {', '.join(map(str, odd))} (counting from 1) "
+            "have names outside [A-Za-z][A-Za-z0-9_]* and are not shown; rename them in the "
+            "export (the table stops until then)"
+        )
 
 
 def extra_columns(
     spec: TableSpec, branch: Branch, classification: dict[str, Classification]
 ) -> list[str]:
     """Extra columns classified safe; raises naming the file and column for unclassified ones."""
+    refuse_unplain_names(spec, branch)
     extras = unnamed_columns(spec, branch.columns)
     unknown = [c for c in extras if c not in classification]
     if unknown:
@@ -68,13 +89,13 @@ def readable_columns(spec: TableSpec) -> list[str]:
     return [c.name for c in spec.columns if c.role is not Role.SECRET]
 
 
-def _scope_condition(spec: TableSpec, scope: TimeScope | None) -> str:
-    if scope is None or not spec.partitioned:
+def _scope_condition(spec: TableSpec, branch: Branch, scope: TimeScope | None) -> str:
+    if scope is None or not spec.partitioned or spec.time_column not in branch.columns:
         return "TRUE"
     # The bare column, not text(): on a typed Parquet column the cast folds away and DuckDB
     # skips row groups outside the scope by their statistics (measured: a 1-day scan of 14 days
     # reads about a tenth). Blank text fails the cast and so stays in scope, as unplaceable.
-    t = f"TRY_CAST({spec.time_column} AS TIMESTAMP)"
+    t = f"TRY_CAST({branch.column_sql(spec.time_column)} AS TIMESTAMP)"
     w = scope.window
     return (
         f"(({t} >= {literal(scope.start)} AND {t} < {literal(scope.end)}) OR {t} IS NULL "
@@ -86,14 +107,17 @@ def branch_sql(spec: TableSpec, branch: Branch, extras: list[str], scope: TimeSc
     """One branch as text columns in contract order (missing ones NULL); secrets left unread."""
     present = set(branch.columns)
     cols = [
-        f"CAST({c} AS VARCHAR) AS {c}" if c in present else f"CAST(NULL AS VARCHAR) AS {c}"
+        f"CAST({branch.column_sql(c)} AS VARCHAR) AS {ident(c)}"
+        if c in present
+        else f"CAST(NULL AS VARCHAR) AS {ident(c)}"
         for c in (*readable_columns(spec), *extras)
     ]
-    numbered = f"SELECT *, {branch.row_number} AS _source_row FROM {branch.scan}"  # noqa: S608
-    return (
-        f"SELECT {', '.join(cols)}, filename AS _source_file, _source_row "  # noqa: S608
-        f"FROM ({numbered}) WHERE {_scope_condition(spec, scope)}"
+    meta = (
+        f"{branch.source_file} AS _source_file, {branch.row_number} AS _source_row, "
+        f"{branch.parse_error} AS _parse_error"
     )
+    where = _scope_condition(spec, branch, scope)
+    return f"SELECT {', '.join(cols)}, {meta} FROM {branch.scan} WHERE {where}"  # noqa: S608
 
 
 def raw_rows_sql(
@@ -101,7 +125,10 @@ def raw_rows_sql(
 ) -> str:
     if not branches:
         cols = ", ".join(
-            f"CAST(NULL AS VARCHAR) AS {c}" for c in (*readable_columns(spec), *extras)
+            f"CAST(NULL AS VARCHAR) AS {ident(c)}" for c in (*readable_columns(spec), *extras)
         )
-        return f"SELECT {cols}, CAST(NULL AS VARCHAR) AS _source_file, 0 AS _source_row LIMIT 0"
+        return (
+            f"SELECT {cols}, CAST(NULL AS VARCHAR) AS _source_file, 0 AS _source_row, "
+            "CAST(NULL AS VARCHAR) AS _parse_error LIMIT 0"
+        )
     return " UNION ALL ".join(f"({branch_sql(spec, b, extras, scope)})" for b in branches)

@@ -1,14 +1,37 @@
-"""Small SQL helpers shared by the builders. Identifiers come from the contract, never from data."""
+"""Small SQL helpers shared by the builders. A name that may come from data (a raw column, a
+file) goes through `ident`; a value through `literal` or, better, a `?` parameter."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+
+# What a raw column's name may look like to be passed on at all (CONTRACT.md, Bad input).
+PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
+
+
+def is_plain_name(name: str) -> bool:
+    return PLAIN_NAME.fullmatch(name) is not None
+
+
+def ident(name: str) -> str:
+    """A quoted identifier, as DuckDB quotes them: whatever `name` holds, it stays one name."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# Unicode white space (and the byte-order mark): a key of only a tab or an ideographic space is
+# as missing as an empty one.
+WHITE_SPACE = "".join(
+    chr(c)
+    for c in (*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028,
+              0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF)
+)  # fmt: skip
 
 
 def text(column: str) -> str:
     """The raw value as trimmed text, NULL when empty: every rule reads values through this."""
-    return f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
+    return f"NULLIF(TRIM(CAST({ident(column)} AS VARCHAR), {literal(WHITE_SPACE)}), '')"
 
 
 def literal(value: str | dt.date | dt.datetime) -> str:

@@ -10,7 +10,16 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from transforms.contract import AD_KINDS, GENDERS, REGIONS, SECTIONS, Dedupe, Role, TableSpec
+from transforms.contract import (
+    AD_KINDS,
+    GENDERS,
+    MAX_VALUE_CHARS,
+    REGIONS,
+    SECTIONS,
+    Dedupe,
+    Role,
+    TableSpec,
+)
 from transforms.sql import in_list, literal, text
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -28,6 +37,12 @@ class ValidationWindow:
 
 
 Rule = Callable[[TableSpec, ValidationWindow], str]
+
+
+def _over_long_value(spec: TableSpec, _: ValidationWindow) -> str:
+    """Any read column longer than the contract's limit (a CSV reader catches it earlier)."""
+    cols = [c.name for c in spec.columns if c.role is not Role.SECRET]
+    return " OR ".join(f"length({text(c)}) > {MAX_VALUE_CHARS}" for c in cols)
 
 
 def _missing_key(spec: TableSpec, _: ValidationWindow) -> str:
@@ -58,6 +73,25 @@ def _time_out_of_range(spec: TableSpec, w: ValidationWindow) -> str:
     return f"({t} < {literal(w.earliest)} OR {t} > {literal(w.now)})"
 
 
+# An offset other than zero, or a named zone: the contract's timestamps are UTC, and the engine's
+# cast would drop the offset and file the row under the wrong day.
+ZONED_TIME = (
+    r"[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([+-][0-9]{1,2}(:?[0-9]{2})?|[A-Za-z][A-Za-z_/+-]*)$"
+)
+UTC_SUFFIX = r"(?i)([+-]0{1,2}(:?00)?|Z|UTC|GMT)$"
+
+
+def _time_not_utc(spec: TableSpec, _: ValidationWindow) -> str:
+    """An event's time must be UTC: its day is its partition (members and deletions aside)."""
+    if not spec.partitioned:
+        return "FALSE"
+    t = text(spec.time_column)
+    return (
+        f"(regexp_matches({t}, {literal(ZONED_TIME)}) "
+        f"AND NOT regexp_matches({t}, {literal(UTC_SUFFIX)}))"
+    )
+
+
 def _birth_date_out_of_range(_: TableSpec, w: ValidationWindow) -> str:
     d = f"TRY_CAST({text('birth_date')} AS DATE)"
     return f"({d} < {literal(EARLIEST_BIRTH_DATE)} OR {d} > {literal(w.run_date)})"
@@ -83,11 +117,14 @@ def _negative_amount(_: TableSpec, __: ValidationWindow) -> str:
     return f"TRY_CAST({text('amount_krw')} AS BIGINT) < 0"
 
 
-# Checked in this order; the first that holds is the row's reason.
+# Checked in this order; the first that holds is the row's reason. Before them all, a row the
+# reader could not parse carries the reader's own reason (in `_parse_error`) and no values.
 COMMON_RULES: tuple[tuple[str, Rule], ...] = (
+    ("over_long_value", _over_long_value),
     ("missing_key", _missing_key),
     ("missing_value", _missing_value),
     ("unparseable_timestamp", _unparseable("TIMESTAMP")),
+    ("timestamp_not_utc", _time_not_utc),
     ("timestamp_out_of_range", _time_out_of_range),
 )
 RULES: dict[str, Rule] = {
@@ -110,7 +147,7 @@ def reason_expression(spec: TableSpec, window: ValidationWindow) -> str:
     """A CASE expression giving each row its first broken rule, or NULL for a good row."""
     rules = [*COMMON_RULES, *((name, RULES[name]) for name in spec.extra_rules)]
     whens = " ".join(f"WHEN {rule(spec, window)} THEN {literal(name)}" for name, rule in rules)
-    return f"CASE {whens} END"
+    return f"CASE WHEN _parse_error IS NOT NULL THEN _parse_error {whens} END"
 
 
 def validate_rows_sql(spec: TableSpec, source: str, window: ValidationWindow) -> str:

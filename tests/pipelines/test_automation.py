@@ -94,3 +94,42 @@ def test_the_marts_data_dictionary_is_generated_from_the_definitions() -> None:
     assert DOC_PATH.read_text(encoding="utf-8") == render(defs), (
         "docs/marts.md is out of date: run `.venv/bin/python -m pipelines.marts_docs`"
     )
+
+
+def _failed_run_sensor_result(root, instance, corrupt_visits: bool):
+    from pipelines.sensors import deletions_after_failed_run
+    from tests.pipelines.conftest import run_main
+
+    planted.plant(root)
+    if corrupt_visits:  # a corrupt visits export stops its table, and erasure with it
+        (root / "raw" / "visits" / "part-9.parquet").write_bytes(b"PAR1")
+    result = run_main(root, instance=instance, raise_on_error=False)
+    assert not result.success
+    failure = next(
+        e
+        for e in instance.all_logs(result.run_id)
+        if e.dagster_event_type == dg.DagsterEventType.RUN_FAILURE
+    )
+    context = dg.build_run_status_sensor_context(
+        sensor_name=deletions_after_failed_run.name,
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(result.run_id),
+        dagster_event=failure.get_dagster_event(),
+    ).for_run_failure()
+    return deletions_after_failed_run(context)
+
+
+def test_a_run_that_failed_before_erasure_is_followed_by_the_deletion_job(root) -> None:
+    with dg.instance_for_test() as instance:
+        request = _failed_run_sensor_result(root, instance, corrupt_visits=True)
+    assert isinstance(request, dg.RunRequest)
+
+
+def test_control_a_run_that_failed_after_erasure_starts_nothing(root, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("a mart failed after erasure")
+
+    monkeypatch.setattr("pipelines.marts.build_mart", broken)
+    with dg.instance_for_test() as instance:
+        outcome = _failed_run_sensor_result(root, instance, corrupt_visits=False)
+    assert isinstance(outcome, dg.SkipReason)

@@ -10,10 +10,13 @@ import pytest
 
 from pipelines.mart_build import build_mart
 from pipelines.mart_verify import verify_mart
+from pipelines.policy import load_policy
 from transforms.mart_catalog import AD_CAMPAIGNS, SHOPPING
 from transforms.mart_spec import Column, Margin, MartSpec, Measure, RollUp
 
 K = 10
+TOY_LABELS = {"grp": "TRUE", "region": "TRUE"}  # the toy's labels are not what these test
+LABELS = load_policy().mart_labels()
 
 
 def toy(**overrides) -> MartSpec:
@@ -69,7 +72,7 @@ def test_threshold_counts_people_not_rows(conn, people, shown) -> None:
 def test_small_regions_merge_into_other_regions(conn) -> None:
     plant(conn, {("a", "Jeju"): 4, ("a", "Sejong"): 7, ("a", "Seoul"): 40, ("b", "Ulsan"): 3})
     assert published(conn) == {("a", "Other regions"): 11, ("a", "Seoul"): 40}
-    verdicts = verify_mart(conn, toy(), K, "toy")
+    verdicts = verify_mart(conn, toy(), K, "toy", TOY_LABELS)
     assert all(v.passed for v in verdicts), verdicts
 
 
@@ -79,7 +82,7 @@ def test_a_published_total_makes_the_next_smallest_cell_withheld(conn) -> None:
     out = published(conn, spec)
     # total 70 minus the published cells would give Jeju's 3; Busan (12) goes too: residual 15
     assert out == {("a", "Daegu"): 15, ("a", "Seoul"): 40, ("a", "all"): 70}
-    assert all(v.passed for v in verify_mart(conn, spec, K, "toy"))
+    assert all(v.passed for v in verify_mart(conn, spec, K, "toy", TOY_LABELS))
 
 
 def test_published_totals_are_protected_like_cells(conn) -> None:
@@ -87,11 +90,11 @@ def test_published_totals_are_protected_like_cells(conn) -> None:
     plant(conn, {("a", "members"): 4, ("a", "guests"): 50, ("b", "members"): 4})
     out = published(conn, spec)
     assert out == {("a", "all"): 54}  # guests withheld, or all - guests = members
-    assert all(v.passed for v in verify_mart(conn, spec, K, "toy"))
+    assert all(v.passed for v in verify_mart(conn, spec, K, "toy", TOY_LABELS))
 
 
 def verdict(conn, spec, name) -> bool:
-    return {v.check: v.passed for v in verify_mart(conn, spec, K, "toy")}[name]
+    return {v.check: v.passed for v in verify_mart(conn, spec, K, "toy", TOY_LABELS)}[name]
 
 
 def test_k_check_fails_on_a_small_published_row(conn) -> None:
@@ -170,7 +173,7 @@ def test_withholding_a_large_cell_beside_a_published_roll_up_keeps_the_checks_tr
     # Busan's total 13 minus a's Busan 10 would give b's 3 away: a's Busan is withheld
     assert out[("all", "Busan")] == 13 and ("a", "Busan") not in out
     assert out[("a", "Other regions")] == 11  # Jeju and Ulsan only
-    assert all(v.passed for v in verify_mart(conn, spec, K, "toy"))
+    assert all(v.passed for v in verify_mart(conn, spec, K, "toy", TOY_LABELS))
 
 
 def test_an_empty_key_is_matched_and_withheld_like_any_other(conn) -> None:
@@ -200,7 +203,7 @@ def test_impressions_need_k_people_who_saw_them(conn) -> None:
     warehouse(conn, [], "events", "ad_events")
     build_mart(conn, AD_CAMPAIGNS, K, "ads")
     assert conn.execute("SELECT * FROM ads").fetchall() == []
-    assert all(v.passed for v in verify_mart(conn, AD_CAMPAIGNS, K, "ads"))
+    assert all(v.passed for v in verify_mart(conn, AD_CAMPAIGNS, K, "ads", LABELS))
 
 
 def test_revenue_needs_k_members_who_paid(conn) -> None:
@@ -217,4 +220,4 @@ def test_revenue_needs_k_members_who_paid(conn) -> None:
     build_mart(conn, SHOPPING, K, "shop")
     rows = conn.execute("SELECT orders, buyers, paying_buyers, revenue_krw FROM shop").fetchall()
     assert rows == [(10, 10, None, None)]
-    assert all(v.passed for v in verify_mart(conn, SHOPPING, K, "shop"))
+    assert all(v.passed for v in verify_mart(conn, SHOPPING, K, "shop", LABELS))

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from pipelines import mart_build
+from pipelines.duck import open_database
 from pipelines.paths import marts_path, warehouse_path
 from pipelines.publish import write_marts_file
 from pipelines.resources import MartsStore
@@ -143,10 +144,9 @@ def test_the_attacker_finds_a_withheld_cell_when_complements_are_not_withheld(
     )
     assert checks(result)["site_traffic_daily:no_suppressed_cell_recoverable"] is False
     assert not marts_path(root).exists()  # the check blocked it; publish it anyway, unchecked
-    conn = duckdb.connect(str(warehouse_path(root)))
-    MartsStore(root=str(root)).attach_staging(conn, read_only=True)
-    write_marts_file(conn, marts_path(root), K)
-    conn.close()
+    with open_database(root, str(warehouse_path(root))) as conn:
+        MartsStore(root=str(root)).attach_staging(conn, read_only=True)
+        write_marts_file(conn, marts_path(root), K)
     leaked = secrets(attack(root))
     assert leaked == {"site_traffic_daily": [[(dt.date(2026, 11, 20), "members")]]}
 

@@ -14,6 +14,7 @@ from transforms.sources import (
     extra_columns,
     raw_rows_sql,
 )
+from transforms.sql import ident
 from transforms.validation import ValidationWindow
 
 MEMBER_COLUMNS = MEMBERS.column_names
@@ -55,7 +56,7 @@ def test_missing_columns_are_null_and_every_branch_has_origin(conn) -> None:
     row = conn.execute(
         f"SELECT * FROM ({raw_rows_sql(MEMBERS, [branch(('member_id',))], [], None)})"
     ).fetchall()
-    assert row[0][0] == "u1" and row[0][-2:] == ("x.csv", 1)
+    assert row[0][0] == "u1" and row[0][-3:] == ("x.csv", 1, None)
 
 
 def test_scope_keeps_its_days_and_every_unplaceable_row(conn) -> None:
@@ -78,3 +79,36 @@ def test_scope_keeps_its_days_and_every_unplaceable_row(conn) -> None:
         "None",
         "garbage",
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "1 AS VARCHAR); COPY (SELECT 1) TO '/tmp/x' (FORMAT csv); SELECT CAST(1",
+        'a"b',
+        "loyalty tier",
+        "_source_row",
+        "",
+        "x" * 64,
+    ],
+)
+def test_a_column_name_outside_plain_identifiers_stops_the_table_by_position(name) -> None:
+    columns = (*MEMBER_COLUMNS, name)
+    with pytest.raises(
+        UnclassifiedColumnError, match=rf"column\(s\) {len(columns)} \(counting"
+    ) as e:
+        extra_columns(MEMBERS, branch(columns, "raw/members/x.csv"), {name: Classification.SAFE})
+    assert "raw/members/x.csv" in str(e.value)
+    if name:
+        assert name not in str(e.value)
+
+
+def test_every_column_name_reaches_sql_quoted(conn) -> None:
+    """A name that is SQL stays one quoted identifier: the scan's column, nothing more."""
+    name = 'x" AS VARCHAR); CREATE TABLE pwned AS SELECT 1; SELECT CAST("1'
+    conn.execute(
+        f"CREATE TABLE t AS SELECT 'u1' AS member_id, 'v' AS {ident(name)}, 'f' AS filename"
+    )
+    b = Branch(scan="t", columns=("member_id", name), row_number="1", label="f")
+    conn.execute(f"SELECT * FROM ({branch_sql(MEMBERS, b, [name], None)})").fetchall()
+    assert not conn.execute("SELECT * FROM duckdb_tables() WHERE table_name = 'pwned'").fetchall()

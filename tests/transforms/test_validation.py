@@ -32,11 +32,13 @@ GOOD_MEMBER = {
 def reasons(conn, spec: TableSpec, rows: list[dict[str, str | None]]) -> list[str | None]:
     cols = [c.name for c in spec.columns if c.name != "password_hash"]
     values = ", ".join(
-        "(" + ", ".join("NULL" if r.get(c) is None else f"'{r[c]}'" for c in cols) + f", 'f', {i})"
+        "("
+        + ", ".join("NULL" if r.get(c) is None else f"'{r[c]}'" for c in cols)
+        + f", 'f', {i}, NULL)"
         for i, r in enumerate(rows)
     )
     conn.execute(
-        f"CREATE OR REPLACE TABLE src AS SELECT * FROM (VALUES {values}) t({', '.join(cols)}, _source_file, _source_row)"
+        f"CREATE OR REPLACE TABLE src AS SELECT * FROM (VALUES {values}) t({', '.join(cols)}, _source_file, _source_row, _parse_error)"
     )
     return [
         r[0]
