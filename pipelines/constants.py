@@ -18,6 +18,7 @@ DAILY = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, end_offset=1, 
 # partition too, so a release can cover the month so far.
 MONTHLY = dg.MonthlyPartitionsDefinition(start_date=PARTITIONS_START, end_offset=1, timezone="UTC")
 
+ERASURE_STEP = "member_erasure"  # the asset that applies deletions (pipelines/deletion.py)
 MAIN_JOB = "main_job"
 RELEASE_JOB = "release_job"
 PARTNER_DELIVERY_JOB = "partner_delivery_job"

@@ -15,10 +15,12 @@ from pipelines.duck import columns
 from pipelines.known_members import load_known_members
 from pipelines.mart_verify import Verdict
 from pipelines.policy import PolicyConfig
-from pipelines.release_draft import MANIFEST, REPORT, read_csv
+from pipelines.release_draft import MANIFEST, REPORT
+from pipelines.release_files import read_csv
 from pipelines.resources import PiiScanning
 from transforms.egress_gate import NUMBER_MIN_SCORE, GateHit, describe, name_hits, value_hits
 from transforms.pii.scanner import TextScanner
+from transforms.sql import ident
 
 GATE = "no_identifier_leaves"
 DESCRIPTION = (
@@ -59,14 +61,14 @@ def table_values(
     ('catalog.name' allowed; `kinds` its column types); lists, structs and JSON too, since an
     identifier can hide in any of them."""
     name = table.rpartition(".")[2]
-    distinct = 'SELECT DISTINCT CAST("{c}" AS VARCHAR) FROM {t} WHERE "{c}" IS NOT NULL'
+    distinct = "SELECT DISTINCT CAST({c} AS VARCHAR) FROM {t} WHERE {c} IS NOT NULL"
     numbers: dict[str, list[str]] = {}
     others: dict[str, list[str]] = {}
     for i, (c, kind) in enumerate(kinds.items()):
         if kind.startswith(TIME_TYPES):
             continue
         target = numbers if kind.startswith(NUMBER_TYPES) else others
-        sql = distinct.format(c=c.replace('"', '""'), t=table)
+        sql = distinct.format(c=ident(c), t=table)
         target[column_label(name, i, c)] = [v for (v,) in conn.sql(sql).fetchall()]
     return numbers, others
 

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import paths
-from pipelines.constants import DELETION_JOB, MAIN_JOB, PARTITIONS_START, RELEASE_JOB
+from pipelines.constants import DELETION_JOB, ERASURE_STEP, MAIN_JOB, PARTITIONS_START, RELEASE_JOB
 from pipelines.definitions import make_definitions, resources
 from pipelines.duck import count, open_database, tables
 from pipelines.raw_csv import RawFileError
@@ -18,7 +18,6 @@ from transforms.contract import EVENT_TABLES
 from transforms.sources import raw_rows_sql
 from transforms.sql import literal, text
 
-ERASURE_STEP = "member_erasure"
 # The console shows warnings and the summary; the UI keeps the full debug log of the run.
 CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 

@@ -23,8 +23,7 @@ import duckdb
 from pipelines import paths, release_staging
 from pipelines.erasures import erased_members
 from pipelines.ledger import BudgetExceededError, Ledger, NewAnswer, ReleaseRecord
-from pipelines.release_files import read_csv as read_csv  # the checks' and the gate's reader
-from pipelines.release_files import write_csv as _write_csv
+from pipelines.release_files import write_csv
 from pipelines.release_report import render_report
 from transforms.noise import Mechanism, mechanism, noisy_counts
 from transforms.release_plan import Answers, ReleasePlan
@@ -156,7 +155,7 @@ def draft(
     counts: list[dict[str, Any]] = []
     for layout in plan.files:
         file_rows, left_out = layout.rows(answers, consumer.k)
-        _write_csv(folder / layout.name, layout.columns, file_rows)
+        write_csv(folder / layout.name, layout.columns, file_rows)
         rows[layout.name] = len(file_rows)
         counts.append(_file_accuracy(layout.name, layout, file_rows, left_out, accuracy))
     manifest: dict[str, Any] = {

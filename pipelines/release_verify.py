@@ -15,7 +15,8 @@ import duckdb
 
 from pipelines.duck import scalar
 from pipelines.mart_verify import Verdict
-from pipelines.release_draft import MANIFEST, REPORT, Budget, read_csv, sha256
+from pipelines.release_draft import MANIFEST, REPORT, Budget, sha256
+from pipelines.release_files import read_csv
 from transforms.checks import identifier_named_columns
 from transforms.egress_gate import DIGEST_SHAPED
 from transforms.sql import ident

@@ -2,11 +2,9 @@
 
 import dagster as dg
 
-from pipelines.constants import DELETION_JOB
+from pipelines.constants import DELETION_JOB, ERASURE_STEP
 from pipelines.jobs import daily_job, deletion_job, main_job
 from pipelines.resources import RawSource
-
-ERASURE_STEP = "member_erasure"
 
 
 @dg.sensor(

@@ -20,18 +20,9 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-# Unicode white space (and the byte-order mark): a key of only a tab or an ideographic space is
-# as missing as an empty one.
-WHITE_SPACE = "".join(
-    chr(c)
-    for c in (*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028,
-              0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF)
-)  # fmt: skip
-
-
 def text(column: str) -> str:
     """The raw value as trimmed text, NULL when empty: every rule reads values through this."""
-    return f"NULLIF(TRIM(CAST({ident(column)} AS VARCHAR), {literal(WHITE_SPACE)}), '')"
+    return f"NULLIF(TRIM(CAST({ident(column)} AS VARCHAR)), '')"
 
 
 def literal(value: str | dt.date | dt.datetime) -> str:

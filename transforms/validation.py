@@ -45,13 +45,22 @@ def _over_long_value(spec: TableSpec, _: ValidationWindow) -> str:
     return " OR ".join(f"length({text(c)}) > {MAX_VALUE_CHARS}" for c in cols)
 
 
+# Only Unicode white space (a tab, U+3000, a byte-order mark) is as missing as nothing. Checked
+# on keys and required values only: a Unicode trim inside text() made every rule 7x slower.
+BLANK = r"[\s\x{0B}\x{85}\p{Z}\x{FEFF}]+"
+
+
+def _missing(column: str) -> str:
+    return f"({text(column)} IS NULL OR regexp_full_match({text(column)}, {literal(BLANK)}))"
+
+
 def _missing_key(spec: TableSpec, _: ValidationWindow) -> str:
-    return f"{text(spec.key)} IS NULL"
+    return _missing(spec.key)
 
 
 def _missing_value(spec: TableSpec, _: ValidationWindow) -> str:
     required = [c.name for c in spec.columns if c.required and c.name != spec.key]
-    return " OR ".join(f"{text(c)} IS NULL" for c in required) or "FALSE"
+    return " OR ".join(_missing(c) for c in required) or "FALSE"
 
 
 def _unparseable(sql_type: str) -> Rule:

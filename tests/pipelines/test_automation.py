@@ -133,3 +133,10 @@ def test_control_a_run_that_failed_after_erasure_starts_nothing(root, monkeypatc
     with dg.instance_for_test() as instance:
         outcome = _failed_run_sensor_result(root, instance, corrupt_visits=False)
     assert isinstance(outcome, dg.SkipReason)
+
+
+def test_the_erasure_step_the_fallbacks_look_for_is_the_erasure_asset() -> None:
+    from pipelines.constants import ERASURE_STEP
+    from pipelines.deletion import member_erasure
+
+    assert member_erasure.key.to_user_string() == ERASURE_STEP

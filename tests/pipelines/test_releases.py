@@ -189,13 +189,13 @@ def test_a_failing_check_keeps_the_draft_out_of_the_outbox(
 ) -> None:  # fmt: skip
     from pipelines import release_draft
 
-    write = release_draft._write_csv
+    write = release_draft.write_csv
 
     def leaky(path: Path, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
         ((name, value),) = extra_column.items()
         write(path, (*columns, name), [(*r, value) for r in rows])
 
-    monkeypatch.setattr(release_draft, "_write_csv", leaky)
+    monkeypatch.setattr(release_draft, "write_csv", leaky)
     result = release(root, pr.releases_config(tmp_path / "r.yaml"), consumers=("demo_partner",))
     assert not result.success
     assert checks(result)[f"demo_partner_release_draft:{failing_check}"] is False
@@ -289,7 +289,7 @@ die = lambda *a, **k: os._exit(9)
 if stage == "drawing":
     release_draft.noisy_counts = die
 if stage == "writing":
-    release_draft._write_csv = lambda path, *a: (path.write_text("segment_id,aud"), die())
+    release_draft.write_csv = lambda path, *a: (path.write_text("segment_id,aud"), die())
 if stage == "charged":  # the ledger holds the pending charge; the folder is not renamed yet
     os.rename = die
 if stage == "renamed":  # the folder is in the outbox; the ledger still says pending

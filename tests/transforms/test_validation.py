@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from transforms.contract import AD_EVENTS, MEMBERS, ORDERS, VISITS, TableSpec
+from transforms.contract import AD_EVENTS, MAX_VALUE_CHARS, MEMBERS, ORDERS, VISITS, TableSpec
 from transforms.validation import ValidationWindow, quarantine_columns, validate_rows_sql
 
 WINDOW = ValidationWindow(
@@ -56,6 +56,8 @@ def test_good_member_has_no_reason(conn) -> None:
     ("change", "reason"),
     [
         ({"member_id": None}, "missing_key"),
+        ({"nickname": "x" * (MAX_VALUE_CHARS + 1)}, "over_long_value"),  # a Parquet source
+        ({"nickname": "x" * MAX_VALUE_CHARS}, None),
         ({"member_id": "  "}, "missing_key"),
         ({"updated_at": None}, "missing_value"),
         ({"updated_at": "yesterday"}, "unparseable_timestamp"),
