@@ -243,21 +243,21 @@ def test_a_formula_label_in_the_policy_vocabulary_is_refused_at_load(
 def test_every_release_csv_cell_is_safe_to_open_in_a_spreadsheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines import release_draft, release_files
+    from pipelines import release_files
 
     rows: list[tuple[object, ...]] = [(h, 120, None) for h in HOSTILE]
     rows += [("\tcmd", -3, 0.25), ("\r=1+1", 7, -1.5), ("books", 99, 2.0)]
     path = tmp_path / "segment_counts.csv"
-    release_draft.write_csv(path, ("segment_id", "audience_size", "ratio"), rows)
-    header, cells = release_draft.read_csv(path)
+    release_files.write_csv(path, ("segment_id", "audience_size", "ratio"), rows)
+    header, cells = release_files.read_csv(path)
     assert header == ["segment_id", "audience_size", "ratio"]
     assert not [c for row in cells for c in row if c.startswith(FORMULA_START) and not number(c)]
     assert [row[1:] for row in cells[-3:]] == [["-3", "0.25"], ["7", "-1.5"], ["99", "2.0"]]
     assert [row[0] for row in cells[:2]] == [f"'{HOSTILE[0]}", f"'{HOSTILE[1]}"]  # still legible
 
     monkeypatch.setattr(release_files, "spreadsheet_safe", lambda value: value)  # protection off
-    release_draft.write_csv(path, ("segment_id", "audience_size", "ratio"), rows)
-    _, cells = release_draft.read_csv(path)
+    release_files.write_csv(path, ("segment_id", "audience_size", "ratio"), rows)
+    _, cells = release_files.read_csv(path)
     assert [c for row in cells for c in row if c.startswith(FORMULA_START) and not number(c)]
 
 
