@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.raw_csv import csv_to_parquet
+from runtime.ingest.raw_csv import csv_to_parquet
 
 COLUMNS = ["cookie_id", "member_id", "ts", "section", "url", "referrer", "ip", "user_agent"]
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.resources import FileRawSource
+from runtime.ingest.raw_source import RawFiles
 from transforms.contract import VISITS
-from transforms.sources import TimeScope, raw_rows_sql
-from transforms.validation import ValidationWindow
+from transforms.ingest.sources import TimeScope, raw_rows_sql
+from transforms.ingest.validation import ValidationWindow
 
 START = dt.datetime(2026, 11, 1)
 
@@ -43,7 +43,7 @@ def stage_seconds(root: Path, first: dt.datetime, last: dt.datetime, repeats: in
     window = ValidationWindow(dt.datetime(2020, 1, 1), dt.datetime(2030, 1, 1), dt.date(2030, 1, 1))
     sql = raw_rows_sql(
         VISITS,
-        FileRawSource(root=str(root)).branches(conn, "visits"),
+        RawFiles(root).branches(conn, "visits"),
         [],
         TimeScope(first, last, window),
     )

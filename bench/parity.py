@@ -8,6 +8,8 @@ ledger answer. Run it on both revisions and compare:
     .venv/bin/python bench/parity.py dump /tmp/before.json      # on the old revision
     .venv/bin/python bench/parity.py dump /tmp/after.json       # on the new one
     .venv/bin/python bench/parity.py compare /tmp/before.json /tmp/after.json
+
+Two dumps of the same revision compare equal (checked in the same session).
 """
 
 from __future__ import annotations
@@ -42,16 +44,19 @@ def without_noise() -> None:
 
     patched = 0
     for name, module in list(sys.modules.items()):
-        if name.split(".")[0] in {"pipelines", "runtime", "transforms"}:
-            if callable(getattr(module, "noisy_counts", None)):
-                module.noisy_counts = zero_noise  # type: ignore[attr-defined]
-                patched += 1
+        ours = name.split(".")[0] in {"pipelines", "runtime", "transforms"}
+        if ours and callable(getattr(module, "noisy_counts", None)):
+            module.noisy_counts = zero_noise  # type: ignore[attr-defined]
+            patched += 1
     if not patched:
         raise SystemExit("no noisy_counts found to replace: the digest would hold noise")
 
 
-def digest(conn: duckdb.DuckDBPyConnection, query: str) -> dict[str, Any]:
+def digest(conn: duckdb.DuckDBPyConnection, query: str, root: str = "") -> dict[str, Any]:
+    """Row count and sha256 of the sorted rows; `root` (a temporary path) is written <root>."""
     rows = sorted(repr(r) for r in conn.execute(query).fetchall())
+    if root:
+        rows = sorted(r.replace(root, "<root>") for r in rows)
     h = hashlib.sha256("\n".join(rows).encode()).hexdigest()
     return {"rows": len(rows), "sha256": h}
 
@@ -75,19 +80,27 @@ def dump(out: Path) -> None:
     from pipelines import cli
 
     rc = cli.main(["run", "--sample-data"])
+    write_digests(root, rc, out)
+
+
+def write_digests(root: Path, rc: int, out: Path) -> None:
     result: dict[str, Any] = {"exit_code": rc}
     result["warehouse"] = database_digests(root / "warehouse.duckdb")
     result["marts"] = database_digests(root / "marts.duckdb")
     ledger = duckdb.connect(str(root / "ledger.duckdb"), read_only=True)
     result["ledger"] = {name: digest(ledger, q) for name, q in LEDGER_QUERIES.items()}
     quarantine = root / "quarantine"
-    result["quarantine"] = {
-        str(p.relative_to(quarantine)): digest(ledger, f"SELECT * FROM read_parquet('{p}')")
+    result["quarantine"] = {  # rows name their raw file by its path under the temporary root
+        str(p.relative_to(quarantine)): digest(
+            ledger, f"SELECT * FROM read_parquet('{p}')", str(root)
+        )
         for p in sorted(quarantine.rglob("*.parquet"))
     }
     ledger.close()
     out.write_text(json.dumps(result, indent=1, sort_keys=True))
-    print(f"{out}: exit {rc}, {sum(len(v) for v in result.values() if isinstance(v, dict))} digests")
+    print(
+        f"{out}: exit {rc}, {sum(len(v) for v in result.values() if isinstance(v, dict))} digests"
+    )
 
 
 def compare(before: Path, after: Path) -> int:
@@ -113,12 +126,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("dump").add_argument("out", type=Path)
+    again = sub.add_parser("digest", help="digest a data root a dump left (its path is printed)")
+    again.add_argument("root", type=Path)
+    again.add_argument("out", type=Path)
     cmp = sub.add_parser("compare")
     cmp.add_argument("before", type=Path)
     cmp.add_argument("after", type=Path)
     args = parser.parse_args()
     if args.command == "dump":
         dump(args.out)
+        return 0
+    if args.command == "digest":
+        write_digests(args.root, 0, args.out)
         return 0
     return compare(args.before, args.after)
 

@@ -76,7 +76,7 @@ def report(corpus: Corpus, predicted: list[list[EntitySpan]]) -> str:
         "settings (blank spaCy pipelines, no NER model) and the deny-list of the corpus's "
         f"{len(corpus.members)} members. Regenerate the corpus with "
         "`.venv/bin/python -m sampledata.pii_corpus tests/data/pii_corpus.jsonl`; the floors "
-        "in `tests/transforms/test_pii_evaluation.py` sit a few points below these figures. "
+        "in `tests/transforms/pii/test_evaluation.py` sit a few points below these figures. "
         "Speed, and the fast path against a plain Presidio loop: `bench/pii_scan.py`.",
         "",
         "Percentages. A prediction is correct when it overlaps a gold span of its type; a gold "

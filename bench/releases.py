@@ -33,15 +33,16 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ledger import Ledger
-from pipelines.release_config import load_releases
-from pipelines.release_draft import Consumer, deliver, draft
-from transforms.eligibility import Purpose
-from transforms.noise import noisy_counts
-from transforms.release_catalog import Period
-from transforms.release_plan import partner_plan
-from transforms.release_queries import Dimension, Query, bounded_counts_sql
-from transforms.segments import memberships_sql
+from runtime.config.releases import ConsumerConfig, ConsumerKind, load_releases
+from runtime.releases.delivery import deliver
+from runtime.releases.draft import draft
+from runtime.releases.ledger import Ledger
+from transforms.person.eligibility import Purpose
+from transforms.releases.catalog import Period
+from transforms.releases.noise import noisy_counts
+from transforms.releases.plan import partner_plan
+from transforms.releases.queries import Dimension, Query, bounded_counts_sql
+from transforms.releases.segments import memberships_sql
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -70,7 +71,10 @@ def run_veil(conn: duckdb.DuckDBPyConnection, repeats: int) -> tuple[list[float]
     last = newest_day(conn)
     plan = partner_plan("bench", segments, Period(last.replace(day=1), last),
                         config.domains(WIDTHS), None)  # fmt: skip
-    consumer = Consumer("bench", "partner", 50, 100.0, EPSILON)
+    consumer = ConsumerConfig(
+        kind=ConsumerKind.PARTNER, k=50, monthly_epsilon=20.0, release_epsilon=EPSILON,
+        segments=tuple(names),
+    )  # fmt: skip
     seconds, counts = [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp:
@@ -79,6 +83,7 @@ def run_veil(conn: duckdb.DuckDBPyConnection, repeats: int) -> tuple[list[float]
             draft(
                 conn,
                 Ledger(root),
+                "bench",
                 consumer,
                 plan,
                 root / "staging" / "bench" / "run",

@@ -16,9 +16,10 @@ import sys
 import warnings
 from pathlib import Path
 
-from pipelines import paths, scratch
-from pipelines.paths import KEY_ENV
-from transforms.pseudonymize import decode_key
+from runtime import paths
+from runtime.engine import scratch
+from runtime.paths import KEY_ENV
+from transforms.person.pseudonymize import Pseudonymizer
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = REPO / "data"
@@ -35,7 +36,7 @@ def production() -> bool:
 def ensure_key(root: Path) -> None:
     if os.environ.get(KEY_ENV):
         try:
-            decode_key(os.environ[KEY_ENV])
+            Pseudonymizer(os.environ[KEY_ENV])
         except ValueError as exc:
             raise SetupError(f"{exc}: refusing to start") from None
         return
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ledger":
         return launch.print_ledger(root)
     if args.command == "columns":
-        from pipelines.column_classes import print_column_reports
+        from runtime.ingest.column_classes import print_column_reports
 
         return print_column_reports(root)
     if args.command == "release":

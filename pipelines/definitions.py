@@ -6,14 +6,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines import paths
 from pipelines.deletion import member_erasure
 from pipelines.ingest import RAW_TABLES
-from pipelines.jobs import daily_job, deletion_job, main_job
+from pipelines.jobs import daily_job, deletion_job, main_job, release_jobs
 from pipelines.marts import MART_ASSETS, MART_CHECKS
 from pipelines.publish import marts_file_as_promised, published_marts
-from pipelines.release_config import load_releases
-from pipelines.releases import monthly_partner_delivery, release_definitions, release_jobs
+from pipelines.releases import release_definitions
 from pipelines.resources import (
     FileRawSource,
     MartsStore,
@@ -23,13 +21,18 @@ from pipelines.resources import (
     PseudonymKey,
     Quarantine,
     ReleaseSettings,
+    WarehouseInputs,
     warehouse_resource,
 )
-from pipelines.schedules import daily_warehouse_schedule
+from pipelines.schedules import daily_warehouse_schedule, monthly_partner_delivery
 from pipelines.sensors import deletion_request_sensor, deletions_after_failed_run
 from pipelines.targeting import targeting_lists
 from pipelines.warehouse import EVENT_ASSETS, members_pseudonymized
 from pipelines.warehouse_checks import WAREHOUSE_CHECKS
+from runtime import paths
+from runtime.config.releases import load_releases
+
+WAREHOUSE_INPUTS = ("raw_source", "quarantine", "pseudonym_key", "policy", "pii")
 
 
 def resources(root: str | None = None) -> dict[str, object]:
@@ -55,6 +58,7 @@ def make_definitions(resource_defs: dict[str, object]) -> dg.Definitions:
         raise TypeError("resources need `releases`: a ReleaseSettings")
     consumers = {n: c.kind.value for n, c in load_releases(Path(settings.path)).consumers.items()}
     release_assets, release_checks = release_definitions(consumers)
+    inputs = WarehouseInputs(**{name: resource_defs[name] for name in WAREHOUSE_INPUTS})
     return dg.Definitions(
         assets=[
             *RAW_TABLES,
@@ -70,7 +74,7 @@ def make_definitions(resource_defs: dict[str, object]) -> dg.Definitions:
         jobs=[main_job, daily_job, deletion_job, *release_jobs(consumers)],
         schedules=[daily_warehouse_schedule, monthly_partner_delivery],
         sensors=[deletion_request_sensor, deletions_after_failed_run],
-        resources=resource_defs,
+        resources={**resource_defs, "inputs": inputs},
         executor=dg.in_process_executor,  # one DuckDB writer at a time
     )
 

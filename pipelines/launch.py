@@ -6,17 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
-from pipelines import paths
 from pipelines.constants import DELETION_JOB, ERASURE_STEP, MAIN_JOB, PARTITIONS_START, RELEASE_JOB
 from pipelines.definitions import make_definitions, resources
-from pipelines.duck import count, open_database, tables
-from pipelines.raw_csv import RawFileError
-from pipelines.resources import DUCKDB_SETTINGS, FileRawSource
-from transforms.contract import EVENT_TABLES
-from transforms.sources import raw_rows_sql
-from transforms.sql import literal, text
+from pipelines.resources import DUCKDB_SETTINGS
+from runtime import paths
+from runtime.engine.duck import READ_ONLY, row_counts
+from runtime.ingest.event_days import event_day_range
 
 # The console shows warnings and the summary; the UI keeps the full debug log of the run.
 CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -27,25 +23,6 @@ def raw_is_empty(root: Path) -> bool:
     return not raw.is_dir() or not any(p.is_file() for p in raw.rglob("*"))
 
 
-def event_day_range(root: Path, today: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day holding a placeable event row, within the partitions' span."""
-    source = FileRawSource(root=str(root))
-    lo, hi = dt.date.fromisoformat(PARTITIONS_START), today
-    days: list[dt.date] = []
-    with open_database(root) as conn:
-        for spec in EVENT_TABLES:
-            try:
-                branches = source.branches(conn, spec.name)
-            except RawFileError:  # the run itself stops that table and says why
-                continue
-            rows = raw_rows_sql(spec, branches, [], None)
-            t = f"CAST(TRY_CAST({text(spec.time_column)} AS TIMESTAMP) AS DATE)"
-            placeable = f"{t} BETWEEN {literal(lo)} AND {literal(hi)}"
-            q = f"SELECT min({t}), max({t}) FROM ({rows}) WHERE {placeable}"  # noqa: S608
-            days += [d for d in conn.execute(q).fetchall()[0] if d is not None]
-    return (min(days), max(days)) if days else (today, today)
-
-
 def generate_sample(root: Path, *, members: int, days: int, seed: int) -> None:
     from sampledata import generate
 
@@ -54,7 +31,8 @@ def generate_sample(root: Path, *, members: int, days: int, seed: int) -> None:
 
 
 def run_main_job(root: Path) -> int:
-    first, last = event_day_range(root, dt.datetime.now(dt.UTC).date())
+    today = dt.datetime.now(dt.UTC).date()
+    first, last = event_day_range(root, dt.date.fromisoformat(PARTITIONS_START), today)
     print(f"running {MAIN_JOB} on {root} for event days {first} .. {last}")
     defs = make_definitions(resources(str(root)))
     result = defs.resolve_job_def(MAIN_JOB).execute_in_process(
@@ -138,8 +116,7 @@ def summary(root: Path, result: dg.ExecuteInProcessResult) -> str:
         f"  warehouse:  {warehouse}",
     ]
     if warehouse.exists():
-        conn = duckdb.connect(str(warehouse), config=DUCKDB_SETTINGS)  # as the run opened it
-        counts = row_counts(conn)
+        counts = row_counts(warehouse, DUCKDB_SETTINGS)  # as the run opened it
         lines += [f"    {t:<18} {n:>12,} rows" for t, n in counts if not t.startswith("_")]
     lines += marts_summary(paths.marts_path(root))
     quarantined = sorted(paths.quarantine_dir(root).glob("*/*.parquet"))
@@ -154,16 +131,8 @@ def marts_summary(marts: Path) -> list[str]:
     if not marts.exists():
         return [f"  marts:      {marts} (not published)"]
     lines = [f"  marts:      {marts} (read-only: .venv/bin/duckdb -readonly {marts})"]
-    counts = row_counts(duckdb.connect(str(marts), read_only=True))
+    counts = row_counts(marts, READ_ONLY)
     return lines + [f"    {t:<26} {n:>4,} rows" for t, n in counts]
-
-
-def row_counts(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """(table, rows) of the database's own tables; closes `conn`."""
-    try:
-        return [(t, count(conn, f"SELECT * FROM {t}")) for t in tables(conn)]  # noqa: S608
-    finally:
-        conn.close()
 
 
 def run_release(
@@ -189,7 +158,7 @@ def run_release(
 
 
 def print_ledger(root: Path) -> int:
-    from pipelines.ledger import ledger_rows
+    from runtime.releases.ledger import ledger_rows
 
     cols, rows = ledger_rows(root)
     print("  ".join(cols))

@@ -6,27 +6,24 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines import duck
 from pipelines.constants import MARTS
 from pipelines.deletion import member_erasure
-from pipelines.gate import DESCRIPTION as GATE_DESCRIPTION
-from pipelines.gate import GATE, gate_scanner, mart_gate
-from pipelines.mart_build import build_mart
-from pipelines.mart_verify import DESCRIPTIONS, verify_mart
-from pipelines.resources import MartsStore, PiiScanning, Policy, PseudonymKey
-from pipelines.storage import make_private
-from transforms.mart_catalog import MARTS as MART_SPECS
-from transforms.mart_spec import MartSpec
+from pipelines.resources import MartsStore, PiiScanning, Policy, PseudonymKey, connect
+from pipelines.verdicts import check_result
+from runtime.gate import DESCRIPTION as GATE_DESCRIPTION
+from runtime.gate import GATE, gate_scanner, mart_gate
+from runtime.marts.build import build_mart
+from runtime.marts.publish import staged
+from runtime.marts.verify import DESCRIPTIONS, verify_mart
+from runtime.storage import make_private
+from transforms.marts.catalog import MARTS as MART_SPECS
+from transforms.marts.spec import MartSpec
 
 
 def column_schema(spec: MartSpec) -> dg.TableSchema:
     return dg.TableSchema(
         columns=[dg.TableColumn(c.name, c.sql_type, description=c.comment) for c in spec.columns]
     )
-
-
-def staged(spec: MartSpec) -> str:
-    return f"staging.{spec.name}"
 
 
 def mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
@@ -42,7 +39,7 @@ def mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
         warehouse: DuckDBResource, marts: MartsStore, policy: Policy
     ) -> dg.MaterializeResult:
         k = policy.load().marts.k
-        with duck.connect(warehouse) as conn:
+        with connect(warehouse) as conn:
             marts.attach_staging(conn, read_only=False)
             stats = build_mart(conn, spec, k, staged(spec))
         make_private(marts.staging)
@@ -69,13 +66,13 @@ def mart_checks(spec: MartSpec) -> dg.AssetChecksDefinition:
         pii: PiiScanning,
     ) -> Iterator[dg.AssetCheckResult]:
         rules = policy.load()
-        with duck.connect(warehouse) as conn:
+        with connect(warehouse) as conn:
             marts.attach_staging(conn, read_only=True)
             verdicts = verify_mart(conn, spec, rules.marts.k, staged(spec), rules.mart_labels())
-            scanner = gate_scanner(conn, pseudonym_key.secret(), rules, pii)
+            scanner = gate_scanner(conn, pseudonym_key.pseudonymizer(), rules, pii.workers)
             verdicts.append(mart_gate(conn, staged(spec), scanner))
         for v in verdicts:
-            yield v.as_check_result(dg.AssetKey(spec.name))
+            yield check_result(v, dg.AssetKey(spec.name))
 
     return _checks
 

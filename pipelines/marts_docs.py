@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.constants import MARTS
-from transforms.mart_catalog import MARTS as MART_SPECS
+from transforms.marts.catalog import MARTS as MART_SPECS
 
 ORDER = {spec.name: i for i, spec in enumerate(MART_SPECS)}
 
@@ -58,7 +58,7 @@ def _checks(defs: dg.Definitions, key: dg.AssetKey) -> list[dg.AssetCheckSpec]:
     specs = [
         s for a in defs.assets or [] if isinstance(a, dg.AssetsDefinition) for s in a.check_specs
     ]
-    specs += [s for c in defs.asset_checks or [] for s in c.check_specs]  # type: ignore[union-attr]
+    specs += [s for c in defs.asset_checks or [] for s in c.check_specs]
     return sorted((s for s in specs if s.asset_key == key), key=lambda s: s.name)
 
 

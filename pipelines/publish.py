@@ -1,52 +1,16 @@
 """Publication: every staged mart, re-verified, copied at once into a fresh marts.duckdb that
 the analysts' DuckDB CLI can open, with a comment on every table and column."""
 
-import os
-from pathlib import Path
-
 import dagster as dg
-import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines import duck
 from pipelines.constants import MARTS
-from pipelines.gate import gate_scanner, mart_gate
-from pipelines.mart_verify import verify_mart
-from pipelines.marts import MART_ASSETS, staged
-from pipelines.paths import PUBLISHED_FILE
-from pipelines.resources import MartsStore, PiiScanning, Policy, PseudonymKey
-from transforms.mart_catalog import MARTS as MART_SPECS
-from transforms.mart_spec import MartSpec
-from transforms.sql import literal
-
-
-def table_comment(spec: MartSpec, k: int) -> str:
-    return f"{spec.comment} Every row stands for at least {k} distinct people."
-
-
-def copy_mart(conn: duckdb.DuckDBPyConnection, spec: MartSpec, k: int) -> int:
-    cols = ", ".join(f"CAST({c.name} AS {c.sql_type}) AS {c.name}" for c in spec.columns)
-    conn.execute(f"CREATE TABLE marts.{spec.name} AS SELECT {cols} FROM {staged(spec)}")  # noqa: S608
-    conn.execute(f"COMMENT ON TABLE marts.{spec.name} IS {literal(table_comment(spec, k))}")
-    for c in spec.columns:
-        conn.execute(f"COMMENT ON COLUMN marts.{spec.name}.{c.name} IS {literal(c.comment)}")
-    return duck.count(conn, f"SELECT * FROM marts.{spec.name}")  # noqa: S608
-
-
-def write_marts_file(conn: duckdb.DuckDBPyConnection, target: Path, k: int) -> dict[str, int]:
-    """Build the file in scratch, then swap it in: open readers keep the old one."""
-    tmp = duck.scratch_dir(conn) / target.name
-    conn.execute(f"ATTACH {literal(str(tmp))} AS marts (STORAGE_VERSION '{duck.CLI_STORAGE}')")
-    try:
-        rows = {spec.name: copy_mart(conn, spec, k) for spec in MART_SPECS}
-    except BaseException:
-        conn.execute("DETACH marts")
-        tmp.unlink(missing_ok=True)
-        raise
-    conn.execute("DETACH marts")
-    tmp.chmod(PUBLISHED_FILE)
-    os.replace(tmp, target)
-    return rows
+from pipelines.marts import MART_ASSETS
+from pipelines.resources import MartsStore, PiiScanning, Policy, PseudonymKey, connect
+from runtime.gate import gate_scanner, mart_gate
+from runtime.marts.publish import publication_problems, staged, write_marts_file
+from runtime.marts.verify import verify_mart
+from transforms.marts.catalog import MARTS as MART_SPECS
 
 
 @dg.asset(group_name=MARTS, kinds={"duckdb"}, deps=MART_ASSETS)
@@ -62,9 +26,9 @@ def published_marts(
     run. A failed check leaves the previous file in place."""
     rules = policy.load()
     k, labels = rules.marts.k, rules.mart_labels()
-    with duck.connect(warehouse) as conn:
+    with connect(warehouse) as conn:
         marts.attach_staging(conn, read_only=True)
-        scanner = gate_scanner(conn, pseudonym_key.secret(), rules, pii)
+        scanner = gate_scanner(conn, pseudonym_key.pseudonymizer(), rules, pii.workers)
         failed = [
             f"{spec.name}: {v.check} ({v.description})"
             for spec in MART_SPECS
@@ -80,34 +44,6 @@ def published_marts(
     return dg.MaterializeResult(
         metadata={"path": str(marts.published), "k": k, **{f"rows_{t}": n for t, n in rows.items()}}
     )
-
-
-def publication_problems(path: Path) -> list[str]:
-    """What stops marts.duckdb from being what analysts were promised."""
-    if not path.exists():
-        return [f"{path} does not exist"]
-    problems = []
-    if path.stat().st_mode & 0o777 != PUBLISHED_FILE:
-        problems.append(f"mode {oct(path.stat().st_mode & 0o777)}, not read-only")
-    conn = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = dict(
-            conn.execute(
-                "SELECT table_name, comment FROM duckdb_tables() WHERE NOT internal"
-            ).fetchall()
-        )
-        cols = conn.execute(
-            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE NOT internal"
-        ).fetchall()
-    finally:
-        conn.close()
-    expected = {spec.name for spec in MART_SPECS}
-    if set(tables) != expected:
-        problems.append(f"tables {sorted(tables)} are not the marts {sorted(expected)}")
-    bare = [t for t, c in tables.items() if not c] + [f"{t}.{c}" for t, c, x in cols if not x]
-    if bare:
-        problems.append(f"no comment on {bare}")
-    return problems
 
 
 @dg.asset_check(asset=published_marts, blocking=True)

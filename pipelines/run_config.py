@@ -5,7 +5,7 @@ import datetime as dt
 import dagster as dg
 
 from pipelines.constants import PARTITIONS_START
-from transforms.validation import ValidationWindow
+from transforms.ingest.validation import ValidationWindow
 
 
 class WarehouseRunConfig(dg.Config):

@@ -16,7 +16,7 @@ def deletion_request_sensor(
     context: dg.SensorEvaluationContext, raw_source: RawSource
 ) -> dg.SensorResult | dg.SkipReason:
     """Fires once per change of the deletion-request files (added, replaced or grown)."""
-    fingerprint = raw_source.fingerprint("deletion_requests")
+    fingerprint = raw_source.open().fingerprint("deletion_requests")
     if fingerprint == context.cursor:
         return dg.SkipReason("no new deletion requests")
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)

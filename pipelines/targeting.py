@@ -4,14 +4,13 @@ server. A warehouse table (person-level, erased with the member); it never leave
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines import duck
 from pipelines.constants import WAREHOUSE
 from pipelines.deletion import member_erasure
-from pipelines.resources import Policy, ReleaseSettings
-from transforms.eligibility import Purpose
-from transforms.person_tables import TARGETING_LISTS
-from transforms.release_catalog import EVENT_DAYS
-from transforms.segments import memberships_sql
+from pipelines.resources import Policy, ReleaseSettings, connect
+from pipelines.verdicts import failure_result
+from runtime.warehouse.targeting import NoEventDataError, build_targeting_lists
+
+CONSENTING = "consenting_members_only"
 
 
 @dg.asset(
@@ -20,7 +19,7 @@ from transforms.segments import memberships_sql
     deps=[member_erasure],
     check_specs=[
         dg.AssetCheckSpec(
-            "consenting_members_only",
+            CONSENTING,
             asset="targeting_lists",
             blocking=True,
             description="Every member on a targeting list may count for ads (consent_ads, old "
@@ -36,33 +35,19 @@ def targeting_lists(
     widths = policy.load().generalization.age_band_widths
     config = releases.load(widths)
     segments = tuple(config.segment(name, widths) for name in config.segments)
-    with duck.connect(warehouse) as conn:
-        as_of = duck.scalar(conn, f"SELECT max(event_date) FROM ({EVENT_DAYS})")  # noqa: S608
-        if as_of is None:
-            raise dg.Failure("no event data in the warehouse: nothing to build segments from")
-        conn.execute(
-            f"CREATE OR REPLACE TABLE {TARGETING_LISTS} AS SELECT DISTINCT member_pseudonym, "  # noqa: S608
-            f"segment_id, DATE '{as_of}' AS as_of FROM "
-            f"({memberships_sql(segments, Purpose.ADS, as_of, widths)})"
-        )
-        sizes = dict(
-            conn.execute(
-                f"SELECT segment_id, count(*) FROM {TARGETING_LISTS} GROUP BY 1"  # noqa: S608
-            ).fetchall()
-        )
-        strays = duck.scalar(
-            conn,
-            f"SELECT count(*) FROM {TARGETING_LISTS} t LEFT JOIN members m "  # noqa: S608
-            "USING (member_pseudonym) WHERE NOT COALESCE(m.may_count_ads, FALSE)",
-        )
+    with connect(warehouse) as conn:
+        try:
+            lists = build_targeting_lists(conn, segments, widths)
+        except NoEventDataError as exc:
+            raise dg.Failure(str(exc)) from None
+    sizes = {f"members_{s}": n for s, n in sorted(lists.sizes.items())}
     return dg.MaterializeResult(
-        metadata={"as_of": str(as_of), **{f"members_{s}": n for s, n in sorted(sizes.items())}},
+        metadata={"as_of": str(lists.as_of), **sizes},
         check_results=[
-            dg.AssetCheckResult(
-                check_name="consenting_members_only",
-                passed=strays == 0,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description=f"{strays} listed members may not count for ads",
+            failure_result(
+                CONSENTING,
+                [f"{lists.strays} listed members may not count for ads"] if lists.strays else [],
+                "0 listed members may not count for ads",
             )
         ],
     )

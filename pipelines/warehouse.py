@@ -6,19 +6,17 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines import duck
 from pipelines.constants import DAILY, WAREHOUSE
 from pipelines.ingest import raw_asset_key
-from pipelines.key_guard import ensure_key, ensure_same_key
-from pipelines.known_members import load_known_members
-from pipelines.loading import TableLoad, load_table
-from pipelines.resources import PiiScanning, Policy, PseudonymKey, Quarantine, RawSource
+from pipelines.resources import WarehouseInputs, connect
 from pipelines.run_config import WarehouseRunConfig
-from pipelines.storage import make_private
-from transforms.checks import reconciliation_problems
+from runtime.ingest.loading import TableLoad, load_table
+from runtime.storage import make_private
+from runtime.warehouse.key_guard import ensure_key, ensure_same_key
+from runtime.warehouse.known_members import load_known_members
 from transforms.contract import EVENT_TABLES, MEMBERS, TableSpec
-from transforms.pseudonymize import key_fingerprint
-from transforms.sources import TimeScope
+from transforms.ingest.reconciliation import reconciliation_problems
+from transforms.ingest.sources import TimeScope
 
 RECONCILE = "rows_reconcile"
 
@@ -66,23 +64,18 @@ def members_pseudonymized(
     context: dg.AssetExecutionContext,
     config: WarehouseRunConfig,
     warehouse: DuckDBResource,
-    raw_source: RawSource,
-    quarantine: Quarantine,
-    pseudonym_key: PseudonymKey,
-    policy: Policy,
-    pii: PiiScanning,
+    inputs: WarehouseInputs,
 ) -> dg.MaterializeResult:
     """One row per member (newest row wins): pseudonym, age bands on the run date, gender,
     region, consent flags and the eligibility decision per purpose. No direct identifier.
     Also the known-member deny-list: keyed digests of names, nicknames, emails and phones."""
-    key, rules = pseudonym_key.secret(), policy.load()
-    scanner = pii.scanner(rules, None)  # for unnamed columns only: members hold no free text
-    with duck.connect(warehouse) as conn:
-        if ensure_key(conn, key_fingerprint(key), allow_rebuild=config.rotate_key):
+    load_inputs = inputs.open()
+    scanner = inputs.pii.scanner(load_inputs.policy, None)  # members hold no free text
+    with connect(warehouse) as conn:
+        fingerprint = load_inputs.pseudonymizer.fingerprint
+        if ensure_key(conn, fingerprint, allow_rebuild=config.rotate_key):
             context.log.warning("pseudonym key changed: warehouse reset, rebuilt under the new key")
-        load = load_table(
-            conn, MEMBERS, raw_source, quarantine, key, rules, config.window(), None, scanner
-        )
+        load = load_table(conn, MEMBERS, load_inputs, config.window(), None, scanner)
     make_private(Path(warehouse.database))
     return table_result(context, MEMBERS, load)
 
@@ -114,19 +107,14 @@ def event_asset(spec: TableSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext,
         config: WarehouseRunConfig,
         warehouse: DuckDBResource,
-        raw_source: RawSource,
-        quarantine: Quarantine,
-        pseudonym_key: PseudonymKey,
-        policy: Policy,
-        pii: PiiScanning,
+        inputs: WarehouseInputs,
     ) -> dg.MaterializeResult:
-        key, rules, scope = pseudonym_key.secret(), policy.load(), _scope(context, config)
-        with duck.connect(warehouse) as conn:
-            ensure_same_key(conn, key_fingerprint(key))
-            scanner = pii.scanner(rules, load_known_members(conn, key))
-            load = load_table(
-                conn, spec, raw_source, quarantine, key, rules, scope.window, scope, scanner
-            )
+        load_inputs, scope = inputs.open(), _scope(context, config)
+        with connect(warehouse) as conn:
+            ensure_same_key(conn, load_inputs.pseudonymizer.fingerprint)
+            known = load_known_members(conn, load_inputs.pseudonymizer)
+            scanner = inputs.pii.scanner(load_inputs.policy, known)
+            load = load_table(conn, spec, load_inputs, scope.window, scope, scanner)
         make_private(Path(warehouse.database))
         return table_result(context, spec, load)
 

@@ -3,22 +3,12 @@
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines import duck
-from pipelines.deletion import (
-    erase_warehouse,
-    erased_in_quarantine,
-    member_erasure,
-    stage_erased_pseudonyms,
-)
-from pipelines.duck import columns, scalar, tables, temp_table
-from pipelines.loading import raw_relation, readable_cookie_tables, stage_erasure
-from pipelines.resources import PseudonymKey, Quarantine, RawSource
-from pipelines.storage import exposed_files
-from transforms.checks import identifier_hits_sql, raw_identifiers_sql
-from transforms.contract import MEMBERS, VISITS
+from pipelines.deletion import member_erasure
+from pipelines.resources import PseudonymKey, Quarantine, RawSource, connect
+from runtime.storage import exposed_files
+from runtime.warehouse.checks import erased_rows_left, identifier_hits
 
 
 def _fail_unless(ok: bool, description: str, metadata: dict[str, int]) -> dg.AssetCheckResult:
@@ -27,38 +17,14 @@ def _fail_unless(ok: bool, description: str, metadata: dict[str, int]) -> dg.Ass
     )
 
 
-def string_columns(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """Every text column of the warehouse's own tables."""
-    return [
-        (t, c) for t in tables(conn) for c, kind in columns(conn, t).items() if kind == "VARCHAR"
-    ]
-
-
-def identifier_hits(conn: duckdb.DuckDBPyConnection, raw: RawSource) -> dict[str, int]:
-    """Per warehouse text column, how many distinct values or tokens equal a raw identifier."""
-    sources = [
-        (relation, column)
-        for spec, relation in readable_cookie_tables(conn, raw)
-        for column in ("cookie_id", *(["ip"] if spec is VISITS else []))
-    ]
-    members = raw_relation(conn, MEMBERS, raw)
-    temp_table(conn, "raw_identifiers", raw_identifiers_sql(members, sources))
-    return {
-        f"{table}.{column}": int(
-            scalar(conn, identifier_hits_sql("raw_identifiers", table, column))
-        )
-        for table, column in string_columns(conn)
-    }
-
-
 @dg.asset_check(asset=member_erasure, blocking=True)
 def no_raw_identifier_in_warehouse(
     warehouse: DuckDBResource, raw_source: RawSource
 ) -> dg.AssetCheckResult:
     """No value in any text column of the warehouse (nor any token of a URL) equals a raw email,
     phone, name, nickname, member id, cookie id or IP."""
-    with duck.connect(warehouse) as conn:
-        hits = identifier_hits(conn, raw_source)
+    with connect(warehouse) as conn:
+        hits = identifier_hits(conn, raw_source.open())
     bad = {k: v for k, v in hits.items() if v}
     return _fail_unless(
         not bad,
@@ -76,13 +42,10 @@ def no_erased_member_remains(
 ) -> dg.AssetCheckResult:
     """No warehouse row carries the pseudonym of a member with a deletion request (or of a
     cookie they used), and no quarantine file holds their raw id."""
-    with duck.connect(warehouse) as conn:
-        stage_erasure(conn, raw_source)
-        stage_erased_pseudonyms(conn, pseudonym_key.secret())
-        conn.execute("BEGIN")
-        remaining = sum(erase_warehouse(conn).values())  # counted, then rolled back
-        conn.execute("ROLLBACK")
-        in_quarantine = sum(erased_in_quarantine(conn, f)[2] for f in quarantine.files())
+    with connect(warehouse) as conn:
+        remaining, in_quarantine = erased_rows_left(
+            conn, raw_source.open(), quarantine.open(), pseudonym_key.pseudonymizer()
+        )
     return _fail_unless(
         remaining == 0 and in_quarantine == 0,
         f"{remaining} warehouse row(s) and {in_quarantine} quarantine row(s) of erased members",

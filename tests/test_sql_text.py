@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-LAYERS = ("pipelines", "transforms")
+LAYERS = ("pipelines", "runtime", "transforms")
 REVIEWED = Path(__file__).with_name("sql_interpolations.txt")
 SQL_WORDS = re.compile(
     r"\b(SELECT|FROM|CREATE|INSERT|DELETE|ALTER|COPY|ATTACH|COMMENT ON|DROP|UPDATE|WHERE|CAST|"

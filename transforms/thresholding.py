@@ -1,7 +1,9 @@
-"""k-threshold (P1): every published cell stands for at least k distinct units, and no withheld
-cell can be recovered by subtracting published cells from a total an analyst can know.
+"""k-threshold (P1), for marts and releases alike: every published cell stands for at least k
+distinct units, no withheld cell can be recovered by subtracting published cells from a total
+an analyst can know, and a released noisy count is shown only when it reaches its threshold.
+The floors of k per consumer kind live here too: a config may raise k, never lower it.
 
-Building a mart (driven by `pipelines/mart_build.py`): group the contributions into cells, merge
+Building a mart (driven by `runtime/marts/build.py`): group the contributions into cells, merge
 cells below k into their roll-up cell, withhold what is still below k, then withhold more cells
 (smallest first) until every known total minus the published cells is 0 or at least k units.
 The predicates at the end recount everything from the contributions and the published rows
@@ -10,10 +12,25 @@ alone, so a check built on them catches a mistake in the building steps.
 
 from __future__ import annotations
 
-from transforms.mart_spec import Margin, MartSpec
+from transforms.marts.spec import Margin, MartSpec
 from transforms.sql import literal
 
 ROLLED = "_rolled"  # the roll-up dimension's value after small cells are merged
+
+ANALYST_MIN_K = 10  # the analysts' default; a policy may raise k, never lower it
+PARTNER_MIN_K = 50  # like the aggregation threshold of the large ad clean rooms
+RESEARCH_MIN_K = 10
+
+
+def release_threshold(k: int) -> int:
+    """The noisy count a released cell must reach to be shown: k itself today (D10)."""
+    return k
+
+
+def shown_count(noisy: int, threshold: int) -> int | None:
+    """A released count as published: the noisy value when it reaches the threshold, else
+    empty (left out)."""
+    return noisy if noisy >= threshold else None
 
 
 def join_on(a: str, b: str, dims: tuple[str, ...] | list[str]) -> str:

@@ -15,8 +15,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.release_verify import manifest_problems
 from pipelines.resources import ReleaseSettings
+from runtime.releases.verify import manifest_problems
 from tests.pipelines import planted_releases as pr
 from tests.pipelines.conftest import run_main
 
@@ -31,7 +31,8 @@ RUN = """
 import json, sys, time
 from pathlib import Path
 import dagster as dg
-from pipelines import release_staging, resources
+from runtime.releases import staging as release_staging
+from pipelines import resources
 from pipelines.constants import RELEASE_JOB
 from tests.pipelines import planted_releases as pr
 from tests.pipelines.conftest import build_defs

@@ -12,9 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import cli, scratch
-from pipelines.duck import open_database, scratch_dir
-from pipelines.storage import exposed_files
+from pipelines import cli
+from runtime.engine import scratch
+from runtime.engine.duck import open_database, scratch_dir
+from runtime.storage import exposed_files
 from tests.adversarial.sweep import open_to_others
 from tests.pipelines import planted
 from tests.pipelines.conftest import query
@@ -137,7 +138,7 @@ def test_a_corrupt_parquet_stops_its_table_in_one_line_and_deletions_still_apply
 
 def test_engine_messages_never_reach_the_caller(tmp_path) -> None:
     """The engine quotes the value that failed a cast; what leaves is the kind of failure."""
-    from pipelines.duck import EngineError
+    from runtime.engine.duck import EngineError
 
     with pytest.raises(EngineError) as e, open_database(tmp_path / "data") as conn:
         conn.execute("SELECT CAST('zq9canarySECRET' AS INTEGER)")
@@ -149,7 +150,7 @@ def test_engine_messages_never_reach_the_caller(tmp_path) -> None:
 
 def test_a_text_split_into_several_statements_runs_none_of_them(tmp_path) -> None:
     """The backstop behind quoting: what the column-name payload became, refused whole."""
-    from pipelines.duck import EngineError
+    from runtime.engine.duck import EngineError
 
     target = tmp_path / "stolen.csv"
     text = f"SELECT CAST(1 AS VARCHAR); COPY (SELECT 1) TO '{target}' (FORMAT csv); SELECT 1"

@@ -10,14 +10,14 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines import column_classes, raw_csv
-from pipelines.duck import OneStatementPerCall
+from runtime.engine.duck import DuckDBEngine
+from runtime.ingest import column_classes, raw_csv
 from tests.adversarial.conftest import instance_under
 from tests.adversarial.sweep import canary_hits
 from tests.pipelines import planted
 from tests.pipelines.conftest import metadata, query, run_main, write_table
 from transforms.contract import MAX_VALUE_CHARS, TABLES
-from transforms.sources import Branch
+from transforms.ingest.sources import Branch
 
 pytestmark = pytest.mark.adversarial
 
@@ -65,7 +65,7 @@ def test_control_unquoted_names_without_the_backstop_run_the_payload(
 ) -> None:
     target = tmp_path / "stolen.csv"
     unquote_unnamed_columns(monkeypatch)
-    monkeypatch.setattr(OneStatementPerCall, "_one", lambda self, query: None)
+    monkeypatch.setattr(DuckDBEngine, "_one", lambda self, query: None)
     planted.plant(root)
     plant_column_payload(root, target)
     run_main(root, raise_on_error=False)
@@ -156,7 +156,7 @@ def test_control_a_reader_that_stops_on_bad_bytes_fails_the_run(root, monkeypatc
         source.read_bytes().decode("utf-8")  # what a strict reader does with \xff
         raise AssertionError("unreachable")
 
-    monkeypatch.setattr("pipelines.resources.csv_to_parquet", strict)
+    monkeypatch.setattr("runtime.ingest.raw_source.csv_to_parquet", strict)
     planted.plant(root)
     broken_survey_file(root, CANARIES)
     assert not run_main(root, raise_on_error=False).success

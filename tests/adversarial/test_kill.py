@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.storage import exposed_files
+from runtime.storage import exposed_files
 from tests.adversarial.sweep import canary_hits, open_to_others
 from tests.pipelines import planted
 from tests.pipelines.conftest import KEY

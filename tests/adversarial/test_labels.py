@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from pipelines.constants import RELEASE_JOB
-from pipelines.paths import marts_path
 from pipelines.resources import ReleaseSettings
+from runtime.paths import marts_path
 from tests.pipelines import planted_releases
 from tests.pipelines.conftest import build_defs, checks, run_main, write_table
 from tests.pipelines.planted import ADULT
@@ -145,7 +145,8 @@ def test_hostile_raw_labels_reach_no_mart_and_no_release(
     assert {"Other categories", "Other campaigns", "Other surveys", "Other choices"} <= others
 
     # the vocabulary off: the marts' blocking label check fails them, nothing is published
-    from transforms import mart_checks, person_tables
+    from transforms.marts import checks as mart_checks
+    from transforms.person import tables as person_tables
 
     monkeypatch.setattr(person_tables, "label_sql", lambda column, raw, v: raw(column))
     published = marts_path(root).read_bytes()
@@ -168,7 +169,7 @@ FORMULA = '=HYPERLINK("http://x","y")'
 
 
 def shipped_releases() -> dict[str, Any]:
-    from pipelines.release_config import DEFAULT_RELEASES_PATH
+    from runtime.config.releases import DEFAULT_RELEASES_PATH
 
     return yaml.safe_load(DEFAULT_RELEASES_PATH.read_text(encoding="utf-8"))
 
@@ -190,7 +191,7 @@ def with_formula_campaign(c: dict[str, Any]) -> None:
 def test_a_formula_name_in_releases_yaml_is_refused_at_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any, where: str
 ) -> None:
-    from pipelines import release_config
+    from runtime.config import releases as release_config
 
     config = shipped_releases()
     change(config)
@@ -220,8 +221,8 @@ def test_a_formula_name_in_releases_yaml_is_refused_at_load(
 def test_a_formula_label_in_the_policy_vocabulary_is_refused_at_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any, where: str
 ) -> None:
-    from pipelines.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy
-    from transforms import vocabulary
+    from runtime.config.policy import DEFAULT_POLICY_PATH, PolicyError, load_policy
+    from transforms.marts import vocabulary
 
     policy = yaml.safe_load(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
     change(policy["vocabulary"])
@@ -243,7 +244,7 @@ def test_a_formula_label_in_the_policy_vocabulary_is_refused_at_load(
 def test_every_release_csv_cell_is_safe_to_open_in_a_spreadsheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines import release_files
+    from runtime.releases import files as release_files
 
     rows: list[tuple[object, ...]] = [(h, 120, None) for h in HOSTILE]
     rows += [("\tcmd", -3, 0.25), ("\r=1+1", 7, -1.5), ("books", 99, 2.0)]
@@ -271,10 +272,10 @@ def number(cell: str) -> bool:
 
 def test_a_hostile_label_in_the_html_report_renders_inert(monkeypatch: pytest.MonkeyPatch) -> None:
     """If one ever got past the config and the vocabulary, the report shows it as text."""
-    from pipelines import release_report
-    from transforms.release_catalog import Domains, Period
-    from transforms.release_plan import partner_plan
-    from transforms.segments import Segment
+    from runtime.releases import report as release_report
+    from transforms.releases.catalog import Domains, Period
+    from transforms.releases.plan import partner_plan
+    from transforms.releases.segments import Segment
 
     period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 22))
     segments = tuple(Segment(h, genders=("F",)) for h in HOSTILE)
@@ -306,10 +307,10 @@ def test_a_hostile_label_in_the_html_report_renders_inert(monkeypatch: pytest.Mo
 
 
 def test_the_label_predicate_finds_every_label_outside_the_vocabulary(conn: Any) -> None:
-    from transforms.mart_catalog import AD_CAMPAIGNS, SHOPPING, SURVEY
-    from transforms.mart_checks import label_violations_sql, unlabelled_dimensions
-    from transforms.mart_labels import label_rules
-    from transforms.vocabulary import Vocabulary
+    from transforms.marts.catalog import AD_CAMPAIGNS, SHOPPING, SURVEY
+    from transforms.marts.checks import label_violations_sql, unlabelled_dimensions
+    from transforms.marts.labels import label_rules
+    from transforms.marts.vocabulary import Vocabulary
 
     vocabulary = Vocabulary(
         categories=("books",), campaign_pattern=r"c_[a-z0-9_]{1,60}",
@@ -342,10 +343,10 @@ def test_the_label_predicate_finds_every_label_outside_the_vocabulary(conn: Any)
 
 
 def test_a_label_column_without_a_rule_is_reported() -> None:
-    from transforms.mart_catalog import SHOPPING
-    from transforms.mart_checks import unlabelled_dimensions
-    from transforms.mart_labels import label_rules
-    from transforms.vocabulary import Vocabulary
+    from transforms.marts.catalog import SHOPPING
+    from transforms.marts.checks import unlabelled_dimensions
+    from transforms.marts.labels import label_rules
+    from transforms.marts.vocabulary import Vocabulary
 
     rules = {k: v for k, v in label_rules(Vocabulary()).items() if k != "category"}
     assert unlabelled_dimensions(SHOPPING, rules) == ["category"]

@@ -32,9 +32,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from pipelines import raw_csv
-from pipelines.duck import open_database, temp_table
-from pipelines.raw_csv import (
+from runtime.engine.duck import open_database, temp_table
+from runtime.ingest import raw_csv
+from runtime.ingest.raw_csv import (
     ERROR_COLUMN,
     INVALID_UTF8,
     MALFORMED_CSV,
@@ -45,8 +45,7 @@ from pipelines.raw_csv import (
     CsvShape,
     RawFileError,
 )
-from pipelines.resources import FileRawSource
-from transforms import validation
+from runtime.ingest.raw_source import RawFiles
 from transforms.contract import (
     AD_KINDS,
     GENDERS,
@@ -58,16 +57,17 @@ from transforms.contract import (
     Dedupe,
     TableSpec,
 )
-from transforms.generalize import generalize_timestamp
-from transforms.sources import (
+from transforms.ingest import validation
+from transforms.ingest.sources import (
     Branch,
     UnclassifiedColumnError,
     raw_rows_sql,
     readable_columns,
     refuse_unplain_names,
 )
+from transforms.ingest.validation import COMMON_RULES, DUPLICATE_ID, RULES, ValidationWindow
+from transforms.person.generalize import generalize_timestamp
 from transforms.sql import ident, text
-from transforms.validation import COMMON_RULES, DUPLICATE_ID, RULES, ValidationWindow
 
 pytestmark = pytest.mark.adversarial
 
@@ -545,7 +545,7 @@ def test_any_csv_file_reaches_validation_as_accepted_or_quarantined_rows(data, t
         path.write_bytes(header_bytes(header, bom, data.draw(terms)) + body)
         records = raw_csv.csv_to_parquet(path, Path(d) / "alone.parquet", LABEL).rows
         with open_database(root) as db:  # any engine error would come out as EngineError
-            branches = FileRawSource(root=str(root)).branches(db, table)
+            branches = RawFiles(root).branches(db, table)
             assert [b.columns for b in branches] == [tuple(header)]
             refuse_unplain_names(spec, branches[0])
             temp_table(db, "scoped", raw_rows_sql(spec, branches, [], None))
@@ -816,7 +816,7 @@ def file_source_header(content: bytes, table: str = "deletion_requests") -> tupl
         path.parent.mkdir(parents=True)
         path.write_bytes(content)
         with open_database(root) as db:
-            return FileRawSource(root=str(root)).branches(db, table)[0].columns
+            return RawFiles(root).branches(db, table)[0].columns
 
 
 @fuzz(30, phases=NO_SHRINK)

@@ -10,9 +10,8 @@ import pytest
 from pipelines.constants import DAILY_JOB, DELETION_JOB, MARTS, RELEASES, WAREHOUSE
 from pipelines.definitions import defs
 from pipelines.marts_docs import DOC_PATH, render
-from pipelines.releases import monthly_partner_delivery
 from pipelines.resources import FileRawSource
-from pipelines.schedules import daily_warehouse_schedule
+from pipelines.schedules import daily_warehouse_schedule, monthly_partner_delivery
 from pipelines.sensors import deletion_request_sensor
 from tests.pipelines import planted
 from tests.pipelines.conftest import write_table

@@ -8,7 +8,7 @@ from pipelines.constants import DELETION_JOB
 from pipelines.warehouse_checks import no_erased_member_remains
 from tests.pipelines import planted
 from tests.pipelines.conftest import KEY, build_defs, checks, metadata, query, run_config, run_main
-from transforms.pseudonymize import pseudonymize_value
+from transforms.person.pseudonymize import pseudonymize_value
 
 LEAVER = "u_leaver"
 TABLES = ("members", "visits", "orders", "survey_responses", "ad_events")

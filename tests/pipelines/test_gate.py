@@ -9,12 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.gate import GATE, folder_gate, mart_gate
 from pipelines.resources import PiiScanning
+from runtime.gate import GATE, folder_gate, mart_gate
 from tests.pipelines import planted, planted_marts
 from tests.pipelines.conftest import checks, metadata, query, run_main, write_table
 from tests.transforms.pii_samples import rrn
-from transforms import person_tables
+from transforms.person import tables as person_tables
 from transforms.pii.scanner import ScanSettings, TextScanner
 
 PLANTED_EMAIL = "kim.minsu@example.com"
@@ -84,7 +84,7 @@ def test_gate_passes_the_default_shapes_of_a_release(tmp_path: Path) -> None:
 
 
 def _policy():
-    from pipelines.policy import load_policy
+    from runtime.config.policy import load_policy
 
     return load_policy()
 

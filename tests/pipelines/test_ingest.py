@@ -8,8 +8,8 @@ import dagster as dg
 import pytest
 import yaml
 
-from pipelines.policy import DEFAULT_POLICY_PATH
 from pipelines.resources import Policy
+from runtime.config.policy import DEFAULT_POLICY_PATH
 from tests.pipelines import planted
 from tests.pipelines.conftest import (
     build_defs,
@@ -19,7 +19,7 @@ from tests.pipelines.conftest import (
     run_main,
     write_table,
 )
-from transforms.sources import UnclassifiedColumnError
+from transforms.ingest.sources import UnclassifiedColumnError
 
 
 def policy_with(tmp_path: Path, unknown_columns: dict) -> Policy:
@@ -118,7 +118,7 @@ def test_daily_run_reads_only_its_day_plus_unplaceable_rows(root) -> None:
 
 
 def test_columns_report_lists_what_each_unnamed_column_looks_like(root, capsys) -> None:
-    from pipelines.column_classes import print_column_reports
+    from runtime.ingest.column_classes import print_column_reports
 
     planted.plant(root)
     email = planted.MEMBERS["u_adult"]["email"]

@@ -13,15 +13,16 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines import mart_build
 from pipelines.constants import DELETION_JOB
-from pipelines.paths import marts_path
-from pipelines.policy import DEFAULT_POLICY_PATH
-from pipelines.publish import publication_problems, published_marts
+from pipelines.publish import published_marts
 from pipelines.resources import Policy
+from runtime.config.policy import DEFAULT_POLICY_PATH
+from runtime.marts import build as mart_build
+from runtime.marts.publish import publication_problems
+from runtime.paths import marts_path
 from tests.pipelines import planted_marts
 from tests.pipelines.conftest import build_defs, checks, metadata, run_config, run_main, write_table
-from transforms.mart_catalog import MARTS
+from transforms.marts.catalog import MARTS
 
 FIRST, LAST = planted_marts.FIRST_DAY, planted_marts.LAST_DAY
 

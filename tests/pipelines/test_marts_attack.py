@@ -13,16 +13,16 @@ import duckdb
 import numpy as np
 import pytest
 
-from pipelines import mart_build
-from pipelines.duck import open_database
-from pipelines.paths import marts_path, warehouse_path
-from pipelines.publish import write_marts_file
 from pipelines.resources import MartsStore
+from runtime.engine.duck import open_database
+from runtime.marts import build as mart_build
+from runtime.marts.publish import write_marts_file
+from runtime.paths import marts_path, warehouse_path
 from sampledata import generate
 from tests.pipelines import planted_marts
 from tests.pipelines.conftest import checks, run_main
-from transforms.mart_catalog import MARTS
-from transforms.mart_spec import MartSpec
+from transforms.marts.catalog import MARTS
+from transforms.marts.spec import MartSpec
 
 K = 10
 Cell = tuple

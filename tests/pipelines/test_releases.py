@@ -187,7 +187,7 @@ def test_a_failing_check_keeps_the_draft_out_of_the_outbox(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     extra_column: dict[str, str], failing_check: str,
 ) -> None:  # fmt: skip
-    from pipelines import release_draft
+    from runtime.releases import draft as release_draft
 
     write = release_draft.write_csv
 
@@ -205,7 +205,7 @@ def test_a_failing_check_keeps_the_draft_out_of_the_outbox(
 def test_k_check_fails_on_a_count_below_k(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from transforms import release_plan
+    from transforms.releases import plan as release_plan
 
     rows = release_plan.FileLayout.rows
     monkeypatch.setattr(release_plan.FileLayout, "rows", lambda self, a, k: rows(self, a, 1))
@@ -279,10 +279,9 @@ CRASH = """
 import datetime as dt, os, sys
 from pathlib import Path
 import duckdb
-from pipelines import ledger, release_draft
-from pipelines.release_config import load_releases
-from pipelines.releases import consumer_of
-from transforms.release_catalog import Period
+from runtime.releases import ledger, delivery, draft as release_draft
+from runtime.config.releases import load_releases
+from transforms.releases.catalog import Period
 
 root, config, stage = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 die = lambda *a, **k: os._exit(9)
@@ -299,10 +298,12 @@ settings = load_releases(config)
 plan = settings.plan("demo_partner", Period(dt.date(2026, 11, 1), dt.date(2026, 11, 22)), (10, 5))
 staging = root / "release_staging" / "demo_partner" / "crash"
 conn = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-consumer = consumer_of("demo_partner", settings.consumers["demo_partner"])
-release_draft.draft(conn, ledger.Ledger(root), consumer, plan, staging, dt.datetime(2026, 11, 25))
+consumer = settings.consumers["demo_partner"]
+release_draft.draft(
+    conn, ledger.Ledger(root), "demo_partner", consumer, plan, staging, dt.datetime(2026, 11, 25)
+)
 conn.close()
-release_draft.deliver(ledger.Ledger(root), staging)
+delivery.deliver(ledger.Ledger(root), staging)
 """
 
 
@@ -323,8 +324,8 @@ def test_a_crash_mid_release_leaves_the_whole_release_or_nothing(
         check=False,
     )
     assert died.returncode == 9, died.stderr.decode()
-    from pipelines.ledger import Ledger
-    from pipelines.release_verify import manifest_problems
+    from runtime.releases.ledger import Ledger
+    from runtime.releases.verify import manifest_problems
 
     with Ledger(root).open() as conn:  # settles what the crash left pending
         spent = Ledger.spent(conn, "demo_partner", "2026-11")
@@ -351,7 +352,7 @@ def test_a_pending_release_whose_folder_left_staging_stays_charged(
     import subprocess
     import sys
 
-    from pipelines.ledger import Ledger
+    from runtime.releases.ledger import Ledger
 
     config = pr.releases_config(tmp_path / "r.yaml")
     died = subprocess.run(
@@ -367,9 +368,10 @@ def test_a_pending_release_whose_folder_left_staging_stays_charged(
 def test_a_delivered_folder_changed_after_the_rename_fails_its_check(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines import release_draft, releases
+    from pipelines import releases
+    from runtime.releases import delivery
 
-    real = release_draft.deliver
+    real = delivery.deliver
 
     def tampered(ledger: Any, staging: Path) -> Any:
         out = real(ledger, staging)
@@ -386,7 +388,7 @@ def test_a_delivered_folder_changed_after_the_rename_fails_its_check(
 def test_targeting_lists_check_fails_when_a_non_consenting_member_is_listed(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines import targeting
+    from runtime.warehouse import targeting
 
     everyone = "SELECT member_pseudonym, 'everyone' AS segment_id FROM members"
     monkeypatch.setattr(targeting, "memberships_sql", lambda *a: everyone)

@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 
 from tests.pipelines import planted
 from tests.pipelines.conftest import checks, metadata, query, run_main
-from transforms.pseudonymize import pseudonymize_value
+from transforms.person.pseudonymize import pseudonymize_value
 
 
 def test_main_job_passes_every_check(root) -> None:

@@ -8,19 +8,21 @@ import pytest
 import sqlglot
 from sqlglot.errors import ErrorLevel
 
-from transforms import erasure, mart_checks, thresholding
-from transforms.checks import identifier_hits_sql, raw_identifiers_sql
+from transforms import thresholding
 from transforms.contract import EVENT_TABLES, TABLES
-from transforms.eligibility import Purpose, PurposeRule
-from transforms.mart_catalog import MARTS
-from transforms.person_tables import (
+from transforms.gate.identifiers import identifier_hits_sql, raw_identifiers_sql
+from transforms.ingest.sources import Branch, TimeScope, raw_rows_sql
+from transforms.ingest.validation import ValidationWindow, validate_rows_sql
+from transforms.marts import checks as mart_checks
+from transforms.marts.catalog import MARTS
+from transforms.person import erasure
+from transforms.person.eligibility import Purpose, PurposeRule
+from transforms.person.tables import (
     Generalization,
     events_sql,
     keep_newest_per_member_sql,
     members_sql,
 )
-from transforms.sources import Branch, TimeScope, raw_rows_sql
-from transforms.validation import ValidationWindow, validate_rows_sql
 
 WINDOW = ValidationWindow(dt.datetime(2020, 1, 1), dt.datetime(2026, 11, 25), dt.date(2026, 11, 25))
 SCOPE = TimeScope(dt.datetime(2026, 11, 20), dt.datetime(2026, 11, 21), WINDOW)

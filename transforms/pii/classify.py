@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from transforms.checks import identifier_named_columns
+from transforms.gate.identifiers import identifier_named_columns
+from transforms.ingest.sources import Classification
 from transforms.pii.scanner import TextScanner
-from transforms.sources import Classification
 
 UNIQUE_SHARE = 0.9  # distinct / non-null: a column this unique singles people out
 QUASI_SHARE = 0.2  # distinct / non-null: enough detail to narrow people down

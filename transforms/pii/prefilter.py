@@ -1,5 +1,5 @@
 """Cheap tests of what a text could hold, so Presidio runs only where it can find something
-that counts; each is held to Presidio's own verdicts in tests/transforms/test_pii_scanner.py."""
+that counts; each is held to Presidio's own verdicts in tests/transforms/pii/test_scanner.py."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def plausible(span: Span, text: str) -> bool:
 # address, 4 digits (the shortest valid phone number of our regions: PHONE_MIN_DIGITS), or a
 # digit next to a date or IP separator, next to a Latin letter (licences, passports, IBANs), or
 # in a long run of letters and digits (crypto addresses). Anything else can hold only what a
-# NER model or the deny-list finds. tests/transforms/test_pii_scanner.py holds this to
+# NER model or the deny-list finds. tests/transforms/pii/test_scanner.py holds this to
 # Presidio's own verdicts; bench/pii_scan.py compares recall with the plain loop.
 TRIGGER = re.compile(r"@|[A-Za-z0-9]\.[A-Za-z]{2}|[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}|::")
 DIGIT_NEIGHBOUR = re.compile(r"\d[/.:\-]|[/.:\-]\d|[A-Za-z]\d|\d[A-Za-z]|[A-Za-z0-9]{20,}")

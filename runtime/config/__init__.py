@@ -1,0 +1,1 @@
+"""policy.yaml and releases.yaml: one loader, strict models, clear errors."""

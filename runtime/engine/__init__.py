@@ -1,0 +1,1 @@
+"""The engine interface and its DuckDB implementation, with private scratch space."""

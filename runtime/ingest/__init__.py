@@ -1,0 +1,1 @@
+"""Raw sources, the tolerant CSV reader, quarantine and the per-table load."""

@@ -1,0 +1,63 @@
+"""Build one mart into the staging file: roll up, suppress, then withhold complementary cells
+until no known total gives a withheld cell away (the SQL is in transforms/thresholding.py)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from runtime.engine.duck import count, scalar, temp_table
+from runtime.engine.interface import Engine
+from transforms import thresholding as th
+from transforms.marts.spec import MartSpec
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    rows_published: int  # rows of the mart, totals included
+    cells: int  # cells after roll-up, before suppression
+    cells_rolled_up: int  # cells below k merged into a roll-up cell
+    cells_suppressed: int  # cells still below k after the roll-up
+    cells_withheld: int  # cells at or above k withheld so a total cannot reveal a small one
+    units: int  # distinct members (or cookies) behind the mart
+
+    def as_metadata(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def withhold_complements(conn: Engine, spec: MartSpec, rolled: str, k: int) -> None:
+    """Grow `_withheld` until every known total minus the published cells is 0 or >= k units."""
+    published = f"({th.published_cells_sql(spec, '_cells', '_withheld', k)})"
+    while True:
+        added = 0
+        for margin in spec.margins:
+            temp_table(conn, "_residuals", th.residuals_sql(spec, margin, rolled, published, k))
+            nxt = th.withhold_next_sql(spec, margin, published, "_residuals")
+            added += int(conn.execute(f"INSERT INTO _withheld {nxt}").fetchall()[0][0])
+        if added == 0:
+            return
+
+
+def build_mart(conn: Engine, spec: MartSpec, k: int, target: str) -> BuildStats:
+    """Write the mart to `target` (a table name) and return what happened to its cells."""
+    dims = ", ".join(spec.dimension_names)
+    temp_table(conn, "_contrib", spec.contributions)
+    rolled, rolled_up = "_contrib", 0
+    if spec.rollup:
+        temp_table(conn, "_small", th.small_cells_sql(spec, "_contrib", k))
+        temp_table(conn, "_rolled", th.rolled_sql(spec, "_contrib", "_small"))
+        rolled, rolled_up = "_rolled", count(conn, "SELECT * FROM _small")
+    temp_table(conn, "_cells", th.cells_sql(spec, rolled))
+    temp_table(conn, "_withheld", f"SELECT {dims} FROM _cells WHERE FALSE")  # noqa: S608
+    withhold_complements(conn, spec, rolled, k)
+    published = f"({th.published_cells_sql(spec, '_cells', '_withheld', k)})"
+    conn.execute(
+        f"CREATE OR REPLACE TABLE {target} AS {th.mart_sql(spec, published, '_contrib', k)}"
+    )
+    return BuildStats(
+        rows_published=count(conn, f"SELECT * FROM {target}"),  # noqa: S608
+        cells=count(conn, "SELECT * FROM _cells"),
+        cells_rolled_up=rolled_up,
+        cells_suppressed=count(conn, f"SELECT * FROM _cells WHERE {spec.support} < {int(k)}"),  # noqa: S608
+        cells_withheld=count(conn, "SELECT * FROM _withheld"),
+        units=int(scalar(conn, "SELECT count(DISTINCT unit) FROM _contrib")),
+    )

@@ -1,0 +1,1 @@
+"""Drafting, checking and delivering releases; the ledger of what left."""

@@ -1,0 +1,1 @@
+"""The person-level warehouse: keys, deny-list, cookie links, scrubbing, erasure."""

@@ -1,0 +1,119 @@
+"""Deletion applied (P4): the erased members and the cookies they used, removed from every
+warehouse table and quarantine file (the rules are in transforms/person/erasure.py), and how
+many members the warehouse has erased: stored answers drawn before a new erasure may only be
+re-delivered as the release they belong to, never reused in a new one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from runtime.engine.duck import columns, count, scalar, temp_table
+from runtime.engine.interface import Engine
+from runtime.ingest.quarantine import QuarantineFiles
+from runtime.ingest.raw_source import RawSource, raw_relation, readable_cookie_tables
+from runtime.storage import write_parquet
+from runtime.warehouse.key_guard import PERSON_TABLES
+from runtime.warehouse.pseudonyms import stage_pseudonym_map
+from transforms.contract import DELETION_REQUESTS
+from transforms.person import erasure
+from transforms.person.pseudonymize import Pseudonymizer
+from transforms.sql import literal
+
+ERASURES_TABLE = "_veil_erasures"
+
+
+def record_erased_members(conn: Engine, members: int) -> None:
+    conn.execute(
+        f"CREATE OR REPLACE TABLE {ERASURES_TABLE} AS SELECT ?::BIGINT AS members", [members]
+    )
+
+
+def erased_members(conn: Engine) -> int:
+    """Members with a deletion request applied by the last erasure run (0 before any)."""
+    if not columns(conn, ERASURES_TABLE):
+        return 0
+    return int(scalar(conn, f"SELECT members FROM {ERASURES_TABLE}"))  # noqa: S608
+
+
+@dataclass(frozen=True)
+class Erasure:
+    members: int  # members with a deletion request
+    removed: dict[str, int]  # warehouse rows removed, by table
+    quarantine_rows_purged: int
+
+
+def apply_erasure(
+    conn: Engine,
+    quarantine: QuarantineFiles,
+    pseudonymizer: Pseudonymizer,
+) -> Erasure:
+    """Remove every erased member's rows (erased_ids and erased_cookies staged, cookie_links
+    rebuilt) from the warehouse and quarantine; the caller rewrites the file afterwards."""
+    stage_erased_pseudonyms(conn, pseudonymizer)
+    removed = erase_warehouse(conn)
+    purged = purge_quarantine(conn, quarantine)
+    members = count(conn, "SELECT * FROM erased_ids")
+    record_erased_members(conn, members)
+    return Erasure(members, removed, purged)
+
+
+def stage_erasure(conn: Engine, raw: RawSource, cookies: bool = True) -> None:
+    """Temp tables erased_ids (raw member ids) and, with `cookies`, erased_cookies (raw cookie
+    ids they used: a scan of every raw visit and ad event, so only tables with cookies ask)."""
+    deletions = raw_relation(conn, DELETION_REQUESTS, raw)
+    temp_table(conn, "erased_ids", erasure.erased_member_ids_sql(deletions))
+    if not cookies:
+        return
+    links = [
+        erasure.linked_cookies_sql(relation, "erased_ids", spec.cookie_column or "")
+        for spec, relation in readable_cookie_tables(conn, raw)
+    ]
+    none = "SELECT CAST(NULL AS VARCHAR) AS cookie_id LIMIT 0"
+    temp_table(conn, "erased_cookies", " UNION ".join(links) or none)
+
+
+def stage_erased_pseudonyms(conn: Engine, pseudonymizer: Pseudonymizer) -> None:
+    """Temp table erased_pseudonyms: erased members, their raw-linked cookies, and every cookie
+    the warehouse still links to them (their raw rows may be gone)."""
+    ids = "SELECT member_id AS v FROM erased_ids UNION SELECT cookie_id FROM erased_cookies"
+    stage_pseudonym_map(conn, "erased_map", ids, pseudonymizer)
+    temp_table(conn, "erased_pseudonyms", "SELECT pseudonym FROM erased_map")
+    for table in PERSON_TABLES:
+        cols = set(columns(conn, table))
+        if {"member_pseudonym", "cookie_pseudonym"} <= cols:
+            conn.execute(
+                f"INSERT INTO erased_pseudonyms SELECT DISTINCT cookie_pseudonym FROM {table} "  # noqa: S608
+                "WHERE member_pseudonym IN (SELECT pseudonym FROM erased_pseudonyms)"
+            )
+
+
+def erase_warehouse(conn: Engine) -> dict[str, int]:
+    removed = {}
+    for table in PERSON_TABLES:
+        statement = erasure.erase_from_warehouse_sql(
+            table, set(columns(conn, table)), "erased_pseudonyms"
+        )
+        if statement:
+            removed[table] = int(conn.execute(statement).fetchall()[0][0])
+    return removed
+
+
+def erased_in_quarantine(conn: Engine, path: Path) -> tuple[str, str, int]:
+    """(scan, condition, count) of the rows of erased members in one quarantine file."""
+    scan = f"read_parquet({literal(str(path))})"
+    names = {d[0] for d in conn.sql(f"SELECT * FROM {scan} LIMIT 0").description}  # noqa: S608
+    cookie = "cookie_id" if "cookie_id" in names else None
+    cond = erasure.is_erased_row("erased_ids", "erased_cookies" if cookie else None, cookie)
+    return scan, cond, int(scalar(conn, f"SELECT count(*) FROM {scan} WHERE {cond}"))  # noqa: S608
+
+
+def purge_quarantine(conn: Engine, quarantine: QuarantineFiles) -> int:
+    """Rewrite every quarantine file that still holds a row of an erased member."""
+    purged = 0
+    for f in quarantine.files():
+        scan, cond, hits = erased_in_quarantine(conn, f)
+        if hits:
+            write_parquet(conn, f"SELECT * FROM {scan} WHERE NOT {cond}", f)  # noqa: S608
+            purged += hits
+    return purged

@@ -1,0 +1,1 @@
+"""What may leave (P2): the egress gate and the identifier predicates."""

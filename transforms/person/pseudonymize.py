@@ -1,0 +1,77 @@
+"""Keyed pseudonyms: HMAC-SHA-256 of an identifier under the pipeline's secret key (P7).
+
+The key is one handle, a `Pseudonymizer` built once from the environment's key text: it hashes,
+fingerprints and derives the deny-list key itself, and no other module sees the key bytes.
+
+Only distinct values are hashed (millions of rows share thousands of ids), and the mapping from
+raw value to pseudonym lives only in memory for the length of one step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_FINGERPRINT_MESSAGE = b"veil/pseudonym-key-fingerprint/v1"
+
+
+def pseudonymize_value(value: str, key: bytes) -> str:
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pseudonym_map(values: pa.Array | pa.ChunkedArray, key: bytes) -> pa.Table:
+    """(value, pseudonym) for each distinct non-null value."""
+    distinct = pc.unique(values).drop_null()
+    raw = distinct.to_pylist()
+    return pa.table(
+        {
+            "value": pa.array(raw, pa.string()),
+            "pseudonym": pa.array([pseudonymize_value(v, key) for v in raw], pa.string()),
+        }
+    )
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A one-way tag telling which key built the warehouse; reveals nothing about the key."""
+    return hmac.new(key, _FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:16]
+
+
+def decode_key(key_text: str) -> bytes:
+    """The key as configured: at least 32 characters of secret text (e.g. 64 hex digits)."""
+    if len(key_text.strip()) < 32:
+        raise ValueError("PIPELINE_PSEUDONYM_KEY must hold at least 32 characters of secret")
+    return key_text.strip().encode("utf-8")
+
+
+class Pseudonymizer:
+    """The pseudonymization key as one handle (P7): never printed, never pickled."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key_text: str) -> None:
+        self._key = decode_key(key_text)
+
+    def __repr__(self) -> str:
+        return "Pseudonymizer(key withheld)"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("the pseudonymization key does not leave its process")
+
+    def pseudonymize(self, value: str) -> str:
+        return pseudonymize_value(value, self._key)
+
+    def pseudonym_map(self, values: pa.Array | pa.ChunkedArray) -> pa.Table:
+        """(value, pseudonym) for each distinct non-null value."""
+        return pseudonym_map(values, self._key)
+
+    @property
+    def fingerprint(self) -> str:
+        """Which key built the warehouse (key_fingerprint); reveals nothing about the key."""
+        return key_fingerprint(self._key)
+
+    def deny_list_key(self) -> bytes:
+        """The known-member deny-list's own key, derived so its digests never equal a pseudonym."""
+        return hashlib.blake2b(b"veil known-member deny-list", key=self._key[:64]).digest()

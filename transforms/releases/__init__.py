@@ -1,0 +1,1 @@
+"""Partner and research releases: queries, plans, noise, budget (P5), manifest (P6)."""
