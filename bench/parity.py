@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+TIME_STAMPED = ("release_id", "created_at", "files")  # the time of the run, and checksums of it
 KEY = "5e" * 32  # fixed, so pseudonyms are the same in both runs
 LEDGER_QUERIES = {
     "answers": "SELECT consumer, query_key, label, question, epsilon, sensitivity, scale, ci95,"
@@ -83,6 +84,22 @@ def dump(out: Path) -> None:
     write_digests(root, rc, out)
 
 
+def outbox_digests(root: Path) -> dict[str, Any]:
+    """Each delivered file's rows, and each manifest but for its time-stamped fields."""
+    found: dict[str, Any] = {}
+    for folder in sorted((root / "outbox").glob("*/*")):
+        consumer = folder.parent.name
+        for csv in sorted(folder.glob("*.csv")):
+            lines = sorted(csv.read_text(encoding="utf-8").splitlines())
+            digest_ = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+            found[f"{consumer}/{csv.name}"] = {"rows": len(lines) - 1, "sha256": digest_}
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        kept = {k: v for k, v in manifest.items() if k not in TIME_STAMPED}
+        text = json.dumps(kept, sort_keys=False)  # key order is part of the schema
+        found[f"{consumer}/manifest.json"] = {"sha256": hashlib.sha256(text.encode()).hexdigest()}
+    return found
+
+
 def write_digests(root: Path, rc: int, out: Path) -> None:
     result: dict[str, Any] = {"exit_code": rc}
     result["warehouse"] = database_digests(root / "warehouse.duckdb")
@@ -97,6 +114,7 @@ def write_digests(root: Path, rc: int, out: Path) -> None:
         for p in sorted(quarantine.rglob("*.parquet"))
     }
     ledger.close()
+    result["outbox"] = outbox_digests(root)
     out.write_text(json.dumps(result, indent=1, sort_keys=True))
     print(
         f"{out}: exit {rc}, {sum(len(v) for v in result.values() if isinstance(v, dict))} digests"

@@ -16,9 +16,7 @@ from pipelines.warehouse import (
     table_result,
 )
 from runtime.ingest.loading import load_table
-from runtime.storage import make_private, rewrite_database
-from runtime.warehouse.erasure import apply_erasure, stage_erasure
-from runtime.warehouse.links import store_cookie_links
+from runtime.warehouse.erasure import erase_bytes, erase_members
 from transforms.contract import DELETION_REQUESTS
 
 
@@ -41,16 +39,14 @@ def member_erasure(
     so a logged-out event counts as its member, or not at all (P3)."""
     load_inputs = inputs.open()
     scanner = inputs.pii.scanner(load_inputs.policy, None)
-    raw, pseudonymizer = load_inputs.raw, load_inputs.pseudonymizer
     with connect(warehouse) as conn:
         load = load_table(
             conn, DELETION_REQUESTS, load_inputs, config.window(), None, scanner, store=False
         )
-        stage_erasure(conn, raw, cookies=False)
-        links = store_cookie_links(conn, raw, pseudonymizer)  # stages the cookies they used
-        erased = apply_erasure(conn, load_inputs.quarantine, pseudonymizer)
-    rewrite_database(Path(warehouse.database))
-    make_private(Path(warehouse.database))
+        links, erased = erase_members(
+            conn, load_inputs.raw, load_inputs.quarantine, load_inputs.pseudonymizer
+        )
+    erase_bytes(Path(warehouse.database))
     result = table_result(context, DELETION_REQUESTS, load)
     extra = {"members_erased": erased.members, "cookie_links": links}
     extra |= {"quarantine_rows_purged": erased.quarantine_rows_purged}

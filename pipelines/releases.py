@@ -17,7 +17,7 @@ from runtime.config.releases import ReleaseConfigError
 from runtime.gate import DESCRIPTION as GATE_DESCRIPTION
 from runtime.gate import GATE, gate_scanner
 from runtime.releases.delivery import ReleaseConflictError, deliver
-from runtime.releases.draft import draft
+from runtime.releases.draft import StoredReleaseMissingError, draft
 from runtime.releases.period import ReleasePeriodError, release_period
 from runtime.releases.staging import DraftInProgressError, claim
 from runtime.releases.verify import DESCRIPTIONS, check_draft, delivery_problems
@@ -66,7 +66,7 @@ def draft_asset(name: str, kind: str) -> dg.AssetsDefinition:
                 plan = settings.plan(name, period, widths, tuple(config.only))
                 out = draft(conn, ledger, name, settings.consumers[name], plan, staging, now)
         except REFUSED as exc:
-            raise dg.Failure(str(exc)) from None
+            raise dg.Failure(str(exc)) from exc
         return dg.MaterializeResult(
             metadata={
                 "release_id": out.release_id,
@@ -104,8 +104,8 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
             scanner = gate_scanner(conn, pseudonym_key.pseudonymizer(), rules, pii.workers)
             try:
                 verdicts = check_draft(outbox.ledger(), staging, consumer, conn, scanner)
-            except LookupError as exc:
-                raise dg.Failure(str(exc)) from None
+            except StoredReleaseMissingError as exc:
+                raise dg.Failure(str(exc)) from exc
         for v in verdicts:
             yield check_result(v, draft_def.key)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from runtime import paths
 from runtime.config.policy import DEFAULT_POLICY_PATH, PolicyConfig, load_policy
@@ -27,9 +28,10 @@ DUCKDB_SETTINGS = {"preserve_insertion_order": True}  # timestamps are naive UTC
 
 
 class PseudonymKey(dg.ConfigurableResource):
-    """The HMAC key, only ever from the environment (P7). Never logged, never written."""
+    """The HMAC key, only ever from the environment (P7). Never logged, never written; its
+    text is left out of the resource's repr (the WarehouseInputs that nests it too)."""
 
-    key: str
+    key: str = Field(repr=False)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         Pseudonymizer(self.key)  # a key too short stops the run before any step reads data

@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.deletion import member_erasure
-from pipelines.resources import PseudonymKey, Quarantine, RawSource, connect
+from pipelines.resources import WarehouseInputs, connect
 from runtime.storage import exposed_files
 from runtime.warehouse.checks import erased_rows_left, identifier_hits
 
@@ -19,12 +19,12 @@ def _fail_unless(ok: bool, description: str, metadata: dict[str, int]) -> dg.Ass
 
 @dg.asset_check(asset=member_erasure, blocking=True)
 def no_raw_identifier_in_warehouse(
-    warehouse: DuckDBResource, raw_source: RawSource
+    warehouse: DuckDBResource, inputs: WarehouseInputs
 ) -> dg.AssetCheckResult:
     """No value in any text column of the warehouse (nor any token of a URL) equals a raw email,
     phone, name, nickname, member id, cookie id or IP."""
     with connect(warehouse) as conn:
-        hits = identifier_hits(conn, raw_source.open())
+        hits = identifier_hits(conn, inputs.raw_source.open())
     bad = {k: v for k, v in hits.items() if v}
     return _fail_unless(
         not bad,
@@ -35,16 +35,14 @@ def no_raw_identifier_in_warehouse(
 
 @dg.asset_check(asset=member_erasure, blocking=True)
 def no_erased_member_remains(
-    warehouse: DuckDBResource,
-    raw_source: RawSource,
-    quarantine: Quarantine,
-    pseudonym_key: PseudonymKey,
+    warehouse: DuckDBResource, inputs: WarehouseInputs
 ) -> dg.AssetCheckResult:
     """No warehouse row carries the pseudonym of a member with a deletion request (or of a
     cookie they used), and no quarantine file holds their raw id."""
     with connect(warehouse) as conn:
+        opened = inputs.open()
         remaining, in_quarantine = erased_rows_left(
-            conn, raw_source.open(), quarantine.open(), pseudonym_key.pseudonymizer()
+            conn, opened.raw, opened.quarantine, opened.pseudonymizer
         )
     return _fail_unless(
         remaining == 0 and in_quarantine == 0,
@@ -54,11 +52,11 @@ def no_erased_member_remains(
 
 
 @dg.asset_check(asset=member_erasure, blocking=True)
-def person_level_files_private(quarantine: Quarantine) -> dg.AssetCheckResult:
+def person_level_files_private(inputs: WarehouseInputs) -> dg.AssetCheckResult:
     """Every file and folder under the data root (warehouse and its WAL, quarantine, scratch,
     ledger, staging, outbox, Dagster's run records, raw) is open to the pipeline's user only;
     marts.duckdb alone is for others, and the root lets them open it by name, not list it."""
-    checked, exposed = exposed_files(Path(quarantine.root))
+    checked, exposed = exposed_files(Path(inputs.quarantine.root))
     return _fail_unless(
         not exposed,
         f"{len(exposed)} of {checked} entries under the data root open to others, e.g. "

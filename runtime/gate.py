@@ -154,7 +154,7 @@ def csv_values(path: Path) -> tuple[list[str], dict[str, list[str]]]:
 def folder_gate(folder: Path, scanner: TextScanner) -> Verdict:
     """Every entry of the folder: CSV names and cells, the manifest's keys and values, the
     report's text and attributes; any other entry is a hit, since it cannot be read here.
-    Digests in the manifest are release_verify's to check against the warehouse."""
+    Digests in the manifest are runtime/releases/verify.py's to check against the warehouse."""
     hits: list[GateHit] = []
     tabular: dict[str, list[str]] = {}
     prose: dict[str, list[str]] = {}

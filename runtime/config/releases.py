@@ -49,7 +49,7 @@ class PublicDomains(StrictConfig):
         for name, values in (("categories", self.categories), ("campaigns", self.campaigns)):
             if len(set(values)) != len(values):
                 raise ValueError(f"public_domains.{name} lists a value twice")
-        return self  # a name never holds release_queries.CELL_SEPARATOR
+        return self  # a name never holds transforms.releases.queries.CELL_SEPARATOR
 
 
 class BehaviourConfig(StrictConfig):

@@ -18,8 +18,6 @@ class Rows(Protocol):
 
     def fetchall(self) -> list[Any]: ...
 
-    def fetchone(self) -> Any: ...
-
 
 class Relation(Protocol):
     """The result of `Engine.sql`: a query not yet run."""

@@ -40,7 +40,7 @@ def verify_mart(
     labels: Mapping[str, str],
 ) -> list[Verdict]:
     """Recount `table` (a published or staged mart) against the warehouse on `conn`; `labels`
-    holds what each label column may publish (mart_labels.label_rules)."""
+    holds what each label column may publish (transforms/marts/labels.py, label_rules)."""
     temp_table(conn, "_verify_contrib", spec.contributions)
     small = int(scalar(conn, mc.k_violations_sql(spec, "_verify_contrib", table, k)))
     residual = int(scalar(conn, mc.residual_violations_sql(spec, "_verify_contrib", table, k)))

@@ -31,6 +31,11 @@ from transforms.releases.noise import Mechanism, mechanism, noisy_counts
 from transforms.releases.plan import Answers, ReleasePlan
 from transforms.releases.queries import bounded_counts_sql
 
+
+class StoredReleaseMissingError(LookupError):
+    """A replayed question's stored release is no longer in the ledger."""
+
+
 STATE = "state.json"  # beside the draft folder: what deliver needs, never delivered
 
 
@@ -172,7 +177,9 @@ def draft_under_check(ledger: Ledger, staging: Path, monthly: float) -> tuple[Pa
         if "replay_of" in state:
             stored = Ledger.delivered_folder(conn, state["replay_of"])
             if stored is None:
-                raise LookupError(f"stored release {state['replay_of']} is not in the ledger")
+                raise StoredReleaseMissingError(
+                    f"stored release {state['replay_of']} is not in the ledger"
+                )
             return ledger.root / stored, Budget("", monthly, 0.0, 0.0), True
         record = record_from_json(state["record"])
         spent = Ledger.spent(conn, record.consumer, record.budget_month)

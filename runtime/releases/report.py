@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from transforms.releases.plan import Answers, ReleasePlan
+from transforms.thresholding import release_threshold, shown_count
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#1d2733;
@@ -38,7 +39,7 @@ def _segment_bars(plan: ReleasePlan, answers: Answers, k: int, manifest: dict[st
         seg = dict(part.fixed)["segment_id"]
         half = noise["audience_size"][seg]["ci95_half_width"]
         value = answers[part.gate][""]
-        bars.append((seg, value if value >= k else None, half))
+        bars.append((seg, shown_count(value, release_threshold(k)), half))
     top = max([v + h for _, v, h in bars if v is not None] + [k]) * 1.05
 
     def x(v: float) -> float:

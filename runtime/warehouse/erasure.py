@@ -12,7 +12,7 @@ from runtime.engine.duck import columns, count, scalar, temp_table
 from runtime.engine.interface import Engine
 from runtime.ingest.quarantine import QuarantineFiles
 from runtime.ingest.raw_source import RawSource, raw_relation, readable_cookie_tables
-from runtime.storage import write_parquet
+from runtime.storage import make_private, rewrite_database, write_parquet
 from runtime.warehouse.key_guard import PERSON_TABLES
 from runtime.warehouse.pseudonyms import stage_pseudonym_map
 from transforms.contract import DELETION_REQUESTS
@@ -41,6 +41,25 @@ class Erasure:
     members: int  # members with a deletion request
     removed: dict[str, int]  # warehouse rows removed, by table
     quarantine_rows_purged: int
+
+
+def erase_members(
+    conn: Engine, raw: RawSource, quarantine: QuarantineFiles, pseudonymizer: Pseudonymizer
+) -> tuple[int, Erasure]:
+    """The whole deletion on an open warehouse (deletion requests already read): the raw ids,
+    cookie_links rebuilt without them (which stages the cookies they used), then every row of
+    theirs removed. Returns (cookie links kept, what was erased). `erase_bytes` must follow."""
+    from runtime.warehouse.links import store_cookie_links  # links stage what erasure reads
+
+    stage_erasure(conn, raw, cookies=False)
+    links = store_cookie_links(conn, raw, pseudonymizer)
+    return links, apply_erasure(conn, quarantine, pseudonymizer)
+
+
+def erase_bytes(warehouse: Path) -> None:
+    """Copy the warehouse into a fresh file, so no deleted byte survives (CONTRACT.md, P4)."""
+    rewrite_database(warehouse)
+    make_private(warehouse)
 
 
 def apply_erasure(

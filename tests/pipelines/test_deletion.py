@@ -100,9 +100,7 @@ def test_erasure_check_fails_when_a_row_survives(root) -> None:
     run_main(root)
     planted.request_deletion(root, LEAVER)  # requested, but the deletion job has not run yet
     resources = build_defs(root).resources
-    result = no_erased_member_remains(
-        **{k: resources[k] for k in ("warehouse", "raw_source", "quarantine", "pseudonym_key")}
-    )
+    result = no_erased_member_remains(warehouse=resources["warehouse"], inputs=resources["inputs"])
     assert result.passed is False
     assert (
         # 7 of rows_of_leaver + their cookie link + their targeting list row (shoppers_books)

@@ -106,3 +106,17 @@ def test_key_never_reaches_outputs_or_run_records(root) -> None:
     )
     for f in [root / "warehouse.duckdb", *(root / "quarantine").rglob("*.parquet")]:
         assert KEY.encode() not in f.read_bytes()
+
+
+def test_the_key_text_is_not_in_any_resource_repr(tmp_path) -> None:
+    """The resource holding the key, and the one nesting it, print without it (P7)."""
+    from pipelines.definitions import WAREHOUSE_INPUTS
+    from pipelines.resources import PseudonymKey, WarehouseInputs
+
+    canary = "CANARY-" + "k" * 40
+    held = {**resources(str(tmp_path)), "pseudonym_key": PseudonymKey(key=canary)}
+    inputs = WarehouseInputs(**{name: held[name] for name in WAREHOUSE_INPUTS})
+    assert inputs.pseudonym_key.pseudonymizer().fingerprint  # the key is there, and works
+    for printed in (repr(held["pseudonym_key"]), str(held["pseudonym_key"]), repr(inputs)):
+        assert canary not in printed and "CANARY" not in printed
+    assert "CANARY" not in repr(inputs.open().pseudonymizer)

@@ -119,7 +119,7 @@ def test_files_check_fails_when_a_quarantine_file_is_readable_by_others(root) ->
     exposed = sorted((root / "quarantine").rglob("*.parquet"))[0]
     exposed.chmod(0o644)
     resources = build_defs(root).resources
-    result = person_level_files_private(quarantine=resources["quarantine"])
+    result = person_level_files_private(inputs=resources["inputs"])
     assert result.passed is False and result.metadata["files_exposed"].value == 1
 
 
@@ -131,5 +131,5 @@ def test_files_check_fails_when_the_raw_export_is_open_to_others(root) -> None:
     run_main(root)
     (root / "raw" / "members").chmod(0o755)
     resources = build_defs(root).resources
-    result = person_level_files_private(quarantine=resources["quarantine"])
+    result = person_level_files_private(inputs=resources["inputs"])
     assert result.passed is False and result.metadata["files_exposed"].value == 1
