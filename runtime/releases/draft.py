@@ -113,7 +113,9 @@ def draft(
         now=now, budget=budget, release_epsilon=consumer.release_epsilon, share=share,
         row_counts=rows, counts=counts,
     )  # fmt: skip
-    (folder / mf.REPORT).write_text(render_report(manifest, plan, answers), encoding="utf-8")
+    (folder / mf.REPORT).write_text(
+        render_report(manifest, plan, answers, consumer.k), encoding="utf-8"
+    )
     manifest = mf.with_files(manifest, {p.name: sha256(p) for p in folder.iterdir()})
     (folder / mf.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     for p in folder.iterdir():

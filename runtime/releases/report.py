@@ -115,8 +115,7 @@ def _budget(manifest: dict[str, Any]) -> str:
     )
 
 
-def _promises(manifest: dict[str, Any]) -> str:
-    k = int(manifest["k"])
+def _promises(manifest: dict[str, Any], k: int) -> str:
     consent = (
         "Only members who agreed to advertising are counted."
         if manifest["kind"] == "partner"
@@ -140,20 +139,22 @@ def _promises(manifest: dict[str, Any]) -> str:
     )
 
 
-def render_report(manifest: dict[str, Any], plan: ReleasePlan, answers: Answers) -> str:
+def render_report(manifest: dict[str, Any], plan: ReleasePlan, answers: Answers, k: int) -> str:
+    """The page for a release drafted with threshold k (the consumer's, not read back from
+    the manifest)."""
     period = manifest["data_period"]
     head = (
         f"<h1>Release {escape(manifest['release_id'])}</h1>"
         f"<p class=meta>For <b>{escape(manifest['consumer'])}</b> ({escape(manifest['kind'])}) "
         f"· data {escape(period['first'])} to {escape(period['last'])} · created "
-        f"{escape(manifest['created_at'])} · k = {int(manifest['k'])}</p>"
+        f"{escape(manifest['created_at'])} · k = {k}</p>"
     )
     body = (
         head
-        + _segment_bars(plan, answers, int(manifest["k"]), manifest)
+        + _segment_bars(plan, answers, k, manifest)
         + _files_table(manifest)
         + _budget(manifest)
-        + _promises(manifest)
+        + _promises(manifest, k)
     )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

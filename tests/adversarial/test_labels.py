@@ -294,12 +294,12 @@ def test_a_hostile_label_in_the_html_report_renders_inert(monkeypatch: pytest.Mo
             {"file": HOSTILE[5], "left_out_below_k": 0, "noise": {HOSTILE[4]: {"x": half}}},
         ],
     }  # fmt: skip
-    html = release_report.render_report(manifest, plan, answers)
+    html = release_report.render_report(manifest, plan, answers, 50)
     assert "<script" not in html and "<img" not in html and "onerror=alert(1)>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
 
     monkeypatch.setattr(release_report, "escape", lambda text: text)  # protection off
-    html = release_report.render_report(manifest, plan, answers)
+    html = release_report.render_report(manifest, plan, answers, 50)
     assert "<script>alert(1)</script>" in html and "<img src=x onerror=alert(1)>" in html
 
 

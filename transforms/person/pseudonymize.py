@@ -15,6 +15,8 @@ import hmac
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms.pii.known_members import derive_key
+
 _FINGERPRINT_MESSAGE = b"veil/pseudonym-key-fingerprint/v1"
 
 
@@ -74,4 +76,4 @@ class Pseudonymizer:
 
     def deny_list_key(self) -> bytes:
         """The known-member deny-list's own key, derived so its digests never equal a pseudonym."""
-        return hashlib.blake2b(b"veil known-member deny-list", key=self._key[:64]).digest()
+        return derive_key(self._key)

@@ -48,8 +48,8 @@ def member_tokens(field: str, value: str | None, vocabulary: frozenset[str]) -> 
 
 
 def derive_key(pseudonym_key: bytes) -> bytes:
-    """The deny-list's own key, so its digests never equal a pseudonym (the pipeline gets it from
-    Pseudonymizer.deny_list_key, the same derivation; tests and benchmarks from here)."""
+    """The deny-list's own key, so its digests never equal a pseudonym. The pipeline asks
+    Pseudonymizer.deny_list_key, which calls this with the key it alone holds."""
     return hashlib.blake2b(b"veil known-member deny-list", key=pseudonym_key[:64]).digest()
 
 
