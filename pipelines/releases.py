@@ -24,7 +24,6 @@ from runtime.releases.verify import DESCRIPTIONS, check_draft, delivery_problems
 from transforms.releases.budget import BudgetExceededError
 
 DELIVERED = "in_outbox_as_recorded"
-REFUSED = (BudgetExceededError, ReleaseConfigError, ReleasePeriodError, DraftInProgressError)
 
 
 class ReleaseRequest(dg.Config):
@@ -58,15 +57,21 @@ def draft_asset(name: str, kind: str) -> dg.AssetsDefinition:
         settings, ledger = releases.load(widths), outbox.ledger()
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         staging = outbox.staging(name, context.run.run_id)
-        try:
+        try:  # refused before anything is read: the one-line reason is the whole failure
             settings.check_vocabulary(rules.vocabulary.rules())
             claim(ledger, staging)  # before the warehouse: a refused run never opens it
-            with connect(warehouse) as conn:
+        except (DraftInProgressError, ReleaseConfigError) as exc:
+            raise dg.Failure(str(exc)) from None
+        with connect(warehouse) as conn:
+            try:
                 period = release_period(conn, context.partition_key, config.last_day)
+            except ReleasePeriodError as exc:
+                raise dg.Failure(str(exc)) from None
+            try:
                 plan = settings.plan(name, period, widths, tuple(config.only))
                 out = draft(conn, ledger, name, settings.consumers[name], plan, staging, now)
-        except REFUSED as exc:
-            raise dg.Failure(str(exc)) from exc
+            except (BudgetExceededError, ReleaseConfigError) as exc:
+                raise dg.Failure(str(exc)) from exc
         return dg.MaterializeResult(
             metadata={
                 "release_id": out.release_id,
@@ -105,7 +110,7 @@ def draft_checks(name: str, draft_def: dg.AssetsDefinition) -> dg.AssetChecksDef
             try:
                 verdicts = check_draft(outbox.ledger(), staging, consumer, conn, scanner)
             except StoredReleaseMissingError as exc:
-                raise dg.Failure(str(exc)) from exc
+                raise dg.Failure(str(exc)) from None
         for v in verdicts:
             yield check_result(v, draft_def.key)
 
