@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from runtime.config.engine import engine_limits
 from runtime.engine.interface import Engine, Relation, Rows
 from runtime.engine.scratch import scratch_space
 from transforms.sql import ident
@@ -113,9 +114,10 @@ def open_database(
 ) -> Iterator[Engine]:
     """An engine whose spill and scratch files stay in a private folder under `root`,
     removed (with them) when it closes; one statement per call; engine errors come out as
-    EngineError."""
+    EngineError. Memory, threads and spill are capped (runtime/config/engine.py) unless
+    `config` says otherwise."""
     with scratch_space(root) as scratch, withheld_engine_errors():
-        settings = {**(config or {}), "temp_directory": str(scratch / SPILL)}
+        settings = {**engine_limits(), **(config or {}), "temp_directory": str(scratch / SPILL)}
         conn = duckdb.connect(database, config=settings)
         try:
             yield DuckDBEngine(conn)

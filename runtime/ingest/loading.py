@@ -7,23 +7,23 @@ pseudonyms -> generalized -> warehouse. Temp tables live only in the step's conn
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from runtime.config.policy import PolicyConfig
 from runtime.engine.duck import count, temp_table
 from runtime.engine.interface import Engine
 from runtime.ingest.column_classes import check_extra_columns
-from runtime.ingest.quarantine import QuarantineFiles
+from runtime.ingest.quarantine import QuarantineFiles, write_quarantine
 from runtime.ingest.raw_source import RawSource
-from runtime.storage import write_parquet
 from runtime.warehouse.erasure import stage_erasure
 from runtime.warehouse.known_members import store_known_members
 from runtime.warehouse.pseudonyms import stage_pseudonym_map
 from runtime.warehouse.scrubbing import scrub_columns
 from transforms.contract import Dedupe, TableSpec
 from transforms.ingest.reconciliation import RowCounts
-from transforms.ingest.sources import TimeScope, extra_columns, raw_rows_sql
-from transforms.ingest.validation import ValidationWindow, quarantine_columns, validate_rows_sql
+from transforms.ingest.sources import Branch, TimeScope, extra_columns, raw_rows_sql
+from transforms.ingest.validation import ValidationWindow, validate_rows_sql
 from transforms.person import erasure
 from transforms.person import tables as person_tables
 from transforms.person.pseudonymize import Pseudonymizer
@@ -50,70 +50,23 @@ class TableLoad:
     scrubbed: dict[str, int]  # entities replaced in stored free text, by type (rows)
 
 
-def stage_raw(
-    conn: Engine,
-    spec: TableSpec,
-    raw: RawSource,
-    policy: PolicyConfig,
-    scope: TimeScope | None,
-    name: str,
-    scanner: TextScanner,
-) -> list[str]:
-    """Create temp table `name` of the table's raw rows in scope; returns safe extra columns."""
+def stage_branches(
+    conn: Engine, spec: TableSpec, raw: RawSource, policy: PolicyConfig, scanner: TextScanner
+) -> tuple[list[Branch], list[str]]:
+    """The table's raw scans, its extra columns checked; returns them and the safe extras."""
     branches = raw.branches(conn, spec.name)
     classified = policy.unknown_columns.get(spec.name, {})
     check_extra_columns(conn, spec, branches, classified, scanner)
     extras = sorted({c for b in branches for c in extra_columns(spec, b, classified)})
-    temp_table(conn, name, raw_rows_sql(spec, branches, extras, scope))
-    return extras
+    return branches, extras
 
 
-def _write_quarantine(
-    conn: Engine,
-    spec: TableSpec,
-    quarantine: QuarantineFiles,
-    scope: TimeScope | None,
-) -> int:
-    """Rewrite the quarantine files this run owns; rows of erased members are not kept."""
-    cols = ", ".join(quarantine_columns(spec))
-    folder = quarantine.folder(spec.name)
-    if scope is None:
-        return write_parquet(
-            conn,
-            f"SELECT {cols} FROM rejected WHERE NOT _erased",  # noqa: S608
-            folder / "all.parquet",
-        )
-    t = f"TRY_CAST({text(spec.time_column)} AS TIMESTAMP)"
-    in_scope = f"{t} >= {literal(scope.start)} AND {t} < {literal(scope.end)}"
-    day = f"CASE WHEN {in_scope} THEN strftime({t}, '%Y-%m-%d') ELSE 'unplaced' END"
-    temp_table(
-        conn,
-        "rejected_sliced",
-        f"SELECT *, {day} AS _slice FROM rejected WHERE NOT _erased",  # noqa: S608
-    )
-    slices = {r[0] for r in conn.sql("SELECT DISTINCT _slice FROM rejected_sliced").fetchall()}
-    kept = 0
-    for s in _slices_owned(scope):
-        target = folder / f"{s}.parquet"
-        if s in slices:
-            kept += write_parquet(
-                conn,
-                f"SELECT {cols} FROM rejected_sliced WHERE _slice = {literal(s)}",  # noqa: S608
-                target,
-            )
-        else:
-            target.unlink(missing_ok=True)
-    return kept
-
-
-def _slices_owned(scope: TimeScope) -> list[str]:
-    days = (scope.end.date() - scope.start.date()).days
-    return [(scope.start.date() + dt.timedelta(d)).isoformat() for d in range(days)] + ["unplaced"]
-
-
-def _stage_pseudonyms(conn: Engine, spec: TableSpec, pseudonymizer: Pseudonymizer) -> None:
-    cols = ["member_id"] + ([spec.cookie_column] if spec.cookie_column else [])
-    ids = " UNION ".join(f"SELECT {text(c)} AS v FROM kept" for c in cols)  # noqa: S608
+def _stage_pseudonyms(
+    conn: Engine, spec: TableSpec, rows: str, pseudonymizer: Pseudonymizer
+) -> None:
+    """Pseudonyms of every id in the step's raw rows (query `rows`), hashed once for all days."""
+    cols = ", ".join(text(c) for c in ("member_id", spec.cookie_column) if c)
+    ids = f"SELECT unnest([{cols}]) AS v FROM ({rows})"  # noqa: S608
     stage_pseudonym_map(conn, "pseudonyms", ids, pseudonymizer)
 
 
@@ -127,20 +80,78 @@ def load_table(
     store: bool = True,
 ) -> TableLoad:
     """Validate, quarantine, erase and (when `store`) write one table, its free text scrubbed
-    by `scanner`; returns its counts."""
-    raw, quarantine, pseudonymizer, policy = (
-        inputs.raw, inputs.quarantine, inputs.pseudonymizer, inputs.policy
-    )  # fmt: skip
-    stage_erasure(conn, raw, cookies=spec.cookie_column is not None)
-    extras = stage_raw(conn, spec, raw, policy, scope, "scoped", scanner)
+    by `scanner`; returns its counts. An event table goes one day at a time (TimeScope.days),
+    so a step's memory follows a day of events, not the whole range."""
+    stage_erasure(conn, inputs.raw, cookies=spec.cookie_column is not None)
+    branches, extras = stage_branches(conn, spec, inputs.raw, inputs.policy, scanner)
+    every_row = raw_rows_sql(spec, branches, extras, scope)
+    if store:
+        _stage_pseudonyms(conn, spec, every_row, inputs.pseudonymizer)
+    chunks: list[TimeScope | None] = list(scope.days()) if scope else [None]
+    seen = SEEN_KEYS if len(chunks) > 1 and spec.dedupe is Dedupe.FIRST else None
+    if seen:  # only ids the range holds more than once can repeat one of an earlier day
+        key = text(spec.key)
+        repeated = f"SELECT {key} AS key FROM ({every_row}) GROUP BY 1 HAVING count(*) > 1"  # noqa: S608
+        temp_table(conn, REPEATED_KEYS, repeated)
+        temp_table(conn, seen, "SELECT CAST(NULL AS VARCHAR) AS key LIMIT 0")
+    loads = []
+    for chunk in chunks:
+        rows = raw_rows_sql(spec, branches, extras, chunk)
+        load = _load_chunk(conn, spec, inputs, rows, extras, window, chunk, scanner, store, seen)
+        loads.append(load)
+        if seen:
+            conn.execute(f"INSERT INTO {seen} SELECT key FROM accepted_keys")  # noqa: S608
+    return combined(loads)
+
+
+SEEN_KEYS = "seen_keys"  # ids accepted by the earlier days of a step (unique-id tables)
+REPEATED_KEYS = "repeated_keys"  # ids the step's range holds more than once
+
+
+def combined(loads: list[TableLoad]) -> TableLoad:
+    """The loads of a table's chunks as one: counts, reasons and entities added up."""
+    fields = RowCounts.__dataclass_fields__
+    counts = RowCounts(**{f: sum(getattr(x.counts, f) for x in loads) for f in fields})
+    reasons: Counter[str] = Counter()
+    scrubbed: Counter[str] = Counter()
+    for x in loads:
+        reasons.update(x.reasons)
+        scrubbed.update(x.scrubbed)
+    examples = [e for x in loads for e in x.examples][:5]
+    return TableLoad(counts, dict(sorted(reasons.items())), examples, dict(scrubbed))
+
+
+def _load_chunk(
+    conn: Engine,
+    spec: TableSpec,
+    inputs: LoadInputs,
+    rows: str,
+    extras: list[str],
+    window: ValidationWindow,
+    scope: TimeScope | None,
+    scanner: TextScanner,
+    store: bool,
+    seen: str | None = None,
+) -> TableLoad:
+    """One chunk of a table (raw rows query `rows`): erased_ids, erased_cookies and pseudonyms
+    already staged. The raw rows are validated as they are read, and each temp table is
+    dropped once the next is built: a day of visits at a real site's size is gigabytes a copy."""
     is_erased = erasure.is_erased_row("erased_ids", "erased_cookies", spec.cookie_column)
-    temp_table(
-        conn,
-        "checked",
-        f"SELECT *, {is_erased} AS _erased FROM ({validate_rows_sql(spec, 'scoped', window)})",  # noqa: S608
-    )
+    valid = validate_rows_sql(spec, f"({rows})", window, seen)
+    temp_table(conn, "checked", f"SELECT *, {is_erased} AS _erased FROM ({valid})")  # noqa: S608
+    read = count(conn, "SELECT * FROM checked")
+    accepted = count(conn, "SELECT * FROM checked WHERE _reason IS NULL")
+    erased = count(conn, "SELECT * FROM checked WHERE _reason IS NULL AND _erased")
     temp_table(conn, "rejected", "SELECT * FROM checked WHERE _reason IS NOT NULL")
     temp_table(conn, "kept", "SELECT * FROM checked WHERE _reason IS NULL AND NOT _erased")
+    if seen:
+        key = text(spec.key)
+        repeats = (
+            f"SELECT {key} AS key FROM checked WHERE _reason IS NULL "  # noqa: S608
+            f"AND {key} IN (SELECT key FROM {REPEATED_KEYS})"
+        )
+        temp_table(conn, "accepted_keys", repeats)
+    conn.execute("DROP TABLE checked")
     kept_rows = count(conn, "SELECT * FROM kept")
     newest = "kept"
     if spec.dedupe is Dedupe.NEWEST:
@@ -148,14 +159,14 @@ def load_table(
         newest = "newest"
     written, scrubbed = 0, dict[str, int]()
     if store:
-        _stage_pseudonyms(conn, spec, pseudonymizer)
         written, scrubbed = _write_warehouse(
-            conn, spec, newest, policy, window.run_date, extras, scope, scanner, pseudonymizer
-        )
+            conn, spec, newest, inputs.policy, window.run_date, extras, scope, scanner,
+            inputs.pseudonymizer,
+        )  # fmt: skip
     reasons = dict(
         conn.sql("SELECT _reason, count(*) FROM rejected GROUP BY ALL ORDER BY 1").fetchall()
     )
-    quarantine_kept = _write_quarantine(conn, spec, quarantine, scope)
+    quarantine_kept = write_quarantine(conn, spec, inputs.quarantine, scope)
     examples = [
         f"{f} row {r}: {why}"
         for f, r, why in conn.sql(
@@ -163,10 +174,10 @@ def load_table(
         ).fetchall()
     ]
     counts = RowCounts(
-        read=count(conn, "SELECT * FROM scoped"),
-        accepted=count(conn, "SELECT * FROM checked WHERE _reason IS NULL"),
+        read=read,
+        accepted=accepted,
         quarantined=sum(reasons.values()),
-        erased=count(conn, "SELECT * FROM checked WHERE _reason IS NULL AND _erased"),
+        erased=erased,
         superseded=kept_rows - count(conn, f"SELECT * FROM {newest}"),  # noqa: S608
         written=written,
         quarantine_kept=quarantine_kept,

@@ -3,7 +3,7 @@ any text column (P2), and rows of erased members left anywhere (P4)."""
 
 from __future__ import annotations
 
-from runtime.engine.duck import columns, scalar, tables, temp_table
+from runtime.engine.duck import columns, tables, temp_table
 from runtime.engine.interface import Engine
 from runtime.ingest.quarantine import QuarantineFiles
 from runtime.ingest.raw_source import RawSource, raw_relation, readable_cookie_tables
@@ -14,7 +14,7 @@ from runtime.warehouse.erasure import (
     stage_erasure,
 )
 from transforms.contract import MEMBERS, VISITS
-from transforms.gate.identifiers import identifier_hits_sql, raw_identifiers_sql
+from transforms.gate.identifiers import is_identifier_sql, raw_identifiers_sql, tokens_sql
 from transforms.person.pseudonymize import Pseudonymizer
 
 
@@ -33,13 +33,20 @@ def identifier_hits(conn: Engine, raw: RawSource) -> dict[str, int]:
         for column in ("cookie_id", *(["ip"] if spec is VISITS else []))
     ]
     members = raw_relation(conn, MEMBERS, raw)
-    temp_table(conn, "raw_identifiers", raw_identifiers_sql(members, sources))
-    return {
-        f"{table}.{column}": int(
-            scalar(conn, identifier_hits_sql("raw_identifiers", table, column))
-        )
-        for table, column in string_columns(conn)
-    }
+    texts = string_columns(conn)
+    every = " UNION ALL ".join(
+        f"SELECT {i} AS col, token FROM ({tokens_sql(table, column)})"  # noqa: S608
+        for i, (table, column) in enumerate(texts)
+    )
+    temp_table(conn, "warehouse_tokens", every or "SELECT 0 AS col, '' AS token LIMIT 0")
+    temp_table(conn, "raw_identifiers", raw_identifiers_sql(members, sources, "warehouse_tokens"))
+    hits = dict(
+        conn.sql(
+            "SELECT col, count(*) FROM warehouse_tokens "  # noqa: S608
+            f"WHERE {is_identifier_sql('token', 'raw_identifiers')} GROUP BY col"
+        ).fetchall()
+    )
+    return {f"{t}.{c}": int(hits.get(i, 0)) for i, (t, c) in enumerate(texts)}
 
 
 def erased_rows_left(

@@ -8,10 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from runtime.engine.duck import columns, count, scalar, temp_table
 from runtime.engine.interface import Engine
 from runtime.ingest.quarantine import QuarantineFiles
-from runtime.ingest.raw_source import RawSource, raw_relation, readable_cookie_tables
+from runtime.ingest.raw_source import (
+    COOKIE_TABLES,
+    RawSource,
+    raw_relation,
+    readable_cookie_tables,
+)
 from runtime.storage import make_private, rewrite_database, write_parquet
 from runtime.warehouse.key_guard import PERSON_TABLES
 from runtime.warehouse.pseudonyms import stage_pseudonym_map
@@ -77,19 +84,34 @@ def apply_erasure(
     return Erasure(members, removed, purged)
 
 
+# The erased members' cookies of the raw files as they are, found once per process: the event
+# steps and the checks of one run (in one process) share one scan of every raw visit and ad
+# event. Keyed by the source and its files' fingerprints, so a changed file is scanned again.
+_erased_cookies: dict[str, pa.Table] = {}
+_COOKIE_SOURCES = (DELETION_REQUESTS.name, *(spec.name for spec in COOKIE_TABLES))
+
+
 def stage_erasure(conn: Engine, raw: RawSource, cookies: bool = True) -> None:
     """Temp tables erased_ids (raw member ids) and, with `cookies`, erased_cookies (raw cookie
-    ids they used: a scan of every raw visit and ad event, so only tables with cookies ask)."""
+    ids they used: a scan of every raw visit and ad event, once per process and raw files)."""
     deletions = raw_relation(conn, DELETION_REQUESTS, raw)
     temp_table(conn, "erased_ids", erasure.erased_member_ids_sql(deletions))
     if not cookies:
         return
-    links = [
-        erasure.linked_cookies_sql(relation, "erased_ids", spec.cookie_column or "")
-        for spec, relation in readable_cookie_tables(conn, raw)
-    ]
-    none = "SELECT CAST(NULL AS VARCHAR) AS cookie_id LIMIT 0"
-    temp_table(conn, "erased_cookies", " UNION ".join(links) or none)
+    key = repr(raw) + "|" + "|".join(raw.fingerprint(t) for t in _COOKIE_SOURCES)
+    found = _erased_cookies.get(key)
+    if found is None:
+        links = [
+            erasure.linked_cookies_sql(relation, "erased_ids", spec.cookie_column or "")
+            for spec, relation in readable_cookie_tables(conn, raw)
+        ]
+        none = "SELECT CAST(NULL AS VARCHAR) AS cookie_id LIMIT 0"
+        found = conn.sql(" UNION ".join(links) or none).to_arrow_table()
+        _erased_cookies.clear()
+        _erased_cookies[key] = found
+    conn.register("_erased_cookies", found)
+    temp_table(conn, "erased_cookies", "SELECT cookie_id FROM _erased_cookies")
+    conn.unregister("_erased_cookies")
 
 
 def stage_erased_pseudonyms(conn: Engine, pseudonymizer: Pseudonymizer) -> None:

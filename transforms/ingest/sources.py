@@ -7,6 +7,7 @@ to the run's time scope before the union, so a daily run scans only its day's ro
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -43,11 +44,23 @@ class Branch:
 
 @dataclass(frozen=True)
 class TimeScope:
-    """Rows whose time falls in [start, end), plus rows no partition can ever hold."""
+    """Rows whose time falls in [start, end), plus (with `unplaceable`) rows no partition can
+    ever hold."""
 
     start: dt.datetime
     end: dt.datetime
     window: ValidationWindow
+    unplaceable: bool = True
+
+    def days(self) -> list[TimeScope]:
+        """The scope one day at a time, so a step's memory follows a day, not the range; the
+        rows no day can hold belong to the first."""
+        first, days = self.start, max(1, -(-(self.end - self.start) // dt.timedelta(days=1)))
+        bounds = [min(self.end, first + dt.timedelta(days=d)) for d in range(days + 1)]
+        return [
+            TimeScope(a, b, self.window, self.unplaceable and i == 0)
+            for i, (a, b) in enumerate(itertools.pairwise(bounds))
+        ]
 
 
 def unnamed_columns(spec: TableSpec, columns: Iterable[str]) -> list[str]:
@@ -97,10 +110,10 @@ def _scope_condition(spec: TableSpec, branch: Branch, scope: TimeScope | None) -
     # reads about a tenth). Blank text fails the cast and so stays in scope, as unplaceable.
     t = f"TRY_CAST({branch.column_sql(spec.time_column)} AS TIMESTAMP)"
     w = scope.window
-    return (
-        f"(({t} >= {literal(scope.start)} AND {t} < {literal(scope.end)}) OR {t} IS NULL "
-        f"OR {t} < {literal(w.earliest)} OR {t} > {literal(w.now)})"
-    )
+    in_scope = f"({t} >= {literal(scope.start)} AND {t} < {literal(scope.end)})"
+    if not scope.unplaceable:
+        return in_scope
+    return f"({in_scope} OR {t} IS NULL OR {t} < {literal(w.earliest)} OR {t} > {literal(w.now)})"
 
 
 def branch_sql(spec: TableSpec, branch: Branch, extras: list[str], scope: TimeScope | None) -> str:

@@ -3,8 +3,9 @@
 The key is one handle, a `Pseudonymizer` built once from the environment's key text: it hashes,
 fingerprints and derives the deny-list key itself, and no other module sees the key bytes.
 
-Only distinct values are hashed (millions of rows share thousands of ids), and the mapping from
-raw value to pseudonym lives only in memory for the length of one step.
+Only distinct values are hashed (millions of rows share thousands of ids), inside the engine
+(`pseudonym_sql`), and the mapping from raw value to pseudonym lives only in a temp table for
+the length of one step.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def pseudonym_map(values: pa.Array | pa.ChunkedArray, key: bytes) -> pa.Table:
             "pseudonym": pa.array([pseudonymize_value(v, key) for v in raw], pa.string()),
         }
     )
+
+
+_BLOCK = 64  # SHA-256's block size (RFC 2104)
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """(outer, inner) padded keys of HMAC-SHA-256 (RFC 2104)."""
+    block = (hashlib.sha256(key).digest() if len(key) > _BLOCK else key).ljust(_BLOCK, b"\0")
+    return bytes(b ^ 0x5C for b in block), bytes(b ^ 0x36 for b in block)
+
+
+# HMAC from two SHA-256 calls, in any engine with sha256 over bytes: H(outer || H(inner || m)).
+HMAC_SQL = "sha256(?::BLOB || unhex(sha256(?::BLOB || encode({value}))))"
 
 
 def key_fingerprint(key: bytes) -> str:
@@ -68,6 +82,11 @@ class Pseudonymizer:
     def pseudonym_map(self, values: pa.Array | pa.ChunkedArray) -> pa.Table:
         """(value, pseudonym) for each distinct non-null value."""
         return pseudonym_map(values, self._key)
+
+    def pseudonym_sql(self, value: str) -> tuple[str, list[bytes]]:
+        """SQL computing the pseudonym of the text expression `value` inside the engine (equal
+        to `pseudonymize`), and its parameters: the key's pads are bound, never SQL text."""
+        return HMAC_SQL.format(value=value), list(hmac_pads(self._key))
 
     @property
     def fingerprint(self) -> str:

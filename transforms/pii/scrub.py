@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from transforms.pii.scanner import TextScanner
-from transforms.pii.spans import replace_entities
+from transforms.pii.spans import Span, replace_entities
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,21 @@ def scrub_urls(rows_per_url: Mapping[str, int], scanner: TextScanner) -> Scrubbe
     an identifier is stored decoded, the identifier replaced. Being a URL is no finding."""
     decoded = {u: unquote_plus(u) for u in rows_per_url}
     return _scrub(decoded, rows_per_url, scanner, frozenset({"URL"}), URL_SEPARATORS)
+
+
+def scan_masked_urls(
+    rows_per_masked: Mapping[str, int], scanner: TextScanner
+) -> tuple[dict[str, list[Span]], Counter[str]]:
+    """Masked decoded URLs (transforms/pii/url_numbers.py) with how many rows hold each: the
+    spans of those that hold an identifier, and the entities found weighted by rows."""
+    view = {t: t.translate(URL_SEPARATORS) for t in rows_per_masked}
+    found = scanner.scan_distinct(sorted(set(view.values())), ignore=frozenset({"URL"}))
+    spans = {t: found[v] for t, v in view.items() if found[v]}
+    entities: Counter[str] = Counter()
+    for t, found_here in spans.items():
+        for s in found_here:
+            entities[s.entity] += rows_per_masked[t]
+    return spans, entities
 
 
 # A URL's separators read as spaces for scanning (same length, so spans stay put): Presidio's

@@ -7,6 +7,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from runtime.engine.duck import open_database, tables
@@ -100,3 +101,21 @@ def test_fingerprints_tell_keys_apart() -> None:
     assert mine.fingerprint != theirs.fingerprint
     assert len(mine.fingerprint) == 16
     assert mine.fingerprint not in KEY_TEXT
+
+
+@pytest.mark.parametrize("key_text", [KEY_TEXT, "k" * 32, "long-" + "9" * 200, "키" * 40])
+def test_the_engine_hashes_as_python_does(tmp_path: Path, key_text: str) -> None:
+    """HMAC in the engine (issue 14): equal to hmac.new for any key length and any text."""
+    values = ["u1", "김민수", "x" * 300, " a b ", "e\u0301", "🙂"]
+    pseudonymizer = Pseudonymizer(key_text)
+    with open_database(tmp_path) as conn:
+        conn.register("_values", pa.table({"v": values}))
+        stage_pseudonym_map(conn, "pseudonyms", "SELECT v FROM _values", pseudonymizer)
+        got = dict(conn.execute("SELECT value, pseudonym FROM pseudonyms").fetchall())
+    assert got == {v: pseudonymizer.pseudonymize(v) for v in values}
+
+
+def test_the_key_is_bound_never_written_into_the_sql() -> None:
+    sql, pads = Pseudonymizer(KEY_TEXT).pseudonym_sql("v")
+    assert KEY_TEXT not in sql and "0123456789abcdef" not in sql
+    assert sql.count("?") == len(pads) == 2

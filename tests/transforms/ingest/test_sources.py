@@ -59,15 +59,19 @@ def test_missing_columns_are_null_and_every_branch_has_origin(conn) -> None:
     assert row[0][0] == "u1" and row[0][-3:] == ("x.csv", 1, None)
 
 
+WINDOW = ValidationWindow(dt.datetime(2020, 1, 1), dt.datetime(2026, 11, 25), dt.date(2026, 11, 25))
+
+
+def times_table(conn, times: list[str | None]) -> None:
+    """Table t of raw time values (a file name column beside), as a branch scans it."""
+    conn.execute("CREATE TABLE t (ts VARCHAR, filename VARCHAR DEFAULT 'f')")
+    conn.executemany("INSERT INTO t (ts) VALUES (?)", [[x] for x in times])
+
+
 def test_scope_keeps_its_days_and_every_unplaceable_row(conn) -> None:
-    conn.execute(
-        "CREATE TABLE t AS SELECT * FROM (VALUES ('2026-11-19 23:59:59'), ('2026-11-20 00:00:00'), ('2026-11-20 23:59:59'), "
-        "('2026-11-21 00:00:00'), ('garbage'), (NULL), ('2019-01-01 00:00:00'), ('2030-01-01 00:00:00')) v(ts)"
-    )
-    conn.execute("ALTER TABLE t ADD COLUMN filename VARCHAR DEFAULT 'f'")
-    window = ValidationWindow(
-        dt.datetime(2020, 1, 1), dt.datetime(2026, 11, 25), dt.date(2026, 11, 25)
-    )
+    times_table(conn, ["2026-11-19 23:59:59", "2026-11-20 00:00:00", "2026-11-20 23:59:59",
+                       "2026-11-21 00:00:00", "garbage", None, "2019-01-01 00:00:00", "2030-01-01 00:00:00"])  # fmt: skip
+    window = WINDOW
     scope = TimeScope(dt.datetime(2026, 11, 20), dt.datetime(2026, 11, 21), window)
     sql = raw_rows_sql(VISITS, [Branch("t", ("ts",), "1", "t")], [], scope)
     kept = sorted(str(r[0]) for r in conn.execute(f"SELECT ts FROM ({sql})").fetchall())
@@ -79,6 +83,32 @@ def test_scope_keeps_its_days_and_every_unplaceable_row(conn) -> None:
         "None",
         "garbage",
     ]
+
+
+def test_a_range_goes_day_by_day_and_each_row_to_one_day(conn) -> None:
+    """Issue 14: a step loads its days one at a time; the union of the days is the range, and
+    the rows no day can hold come with the first day only."""
+    times_table(conn, ["2026-11-19 23:59:59", "2026-11-20 00:00:00", "2026-11-21 12:00:00",
+                       "2026-11-22 23:59:59", "garbage", None, "2030-01-01 00:00:00"])  # fmt: skip
+    scope = TimeScope(dt.datetime(2026, 11, 20), dt.datetime(2026, 11, 23), WINDOW)
+    days = scope.days()
+    assert [(d.start.day, d.end.day, d.unplaceable) for d in days] == [
+        (20, 21, True),
+        (21, 22, False),
+        (22, 23, False),
+    ]
+    branch = [Branch("t", ("ts",), "1", "t")]
+
+    def rows(s: TimeScope) -> list[str]:
+        return sorted(
+            str(r[0])
+            for r in conn.execute(
+                f"SELECT ts FROM ({raw_rows_sql(VISITS, branch, [], s)})"
+            ).fetchall()
+        )
+
+    assert sorted(r for d in days for r in rows(d)) == rows(scope)
+    assert rows(days[1]) == ["2026-11-21 12:00:00"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed, never asserted as timings (`python -m bench scale --size small`)."""
