@@ -13,9 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from transforms.pii.known_members import derive_key
 
 _FINGERPRINT_MESSAGE = b"veil/pseudonym-key-fingerprint/v1"
@@ -23,18 +20,6 @@ _FINGERPRINT_MESSAGE = b"veil/pseudonym-key-fingerprint/v1"
 
 def pseudonymize_value(value: str, key: bytes) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def pseudonym_map(values: pa.Array | pa.ChunkedArray, key: bytes) -> pa.Table:
-    """(value, pseudonym) for each distinct non-null value."""
-    distinct = pc.unique(values).drop_null()
-    raw = distinct.to_pylist()
-    return pa.table(
-        {
-            "value": pa.array(raw, pa.string()),
-            "pseudonym": pa.array([pseudonymize_value(v, key) for v in raw], pa.string()),
-        }
-    )
 
 
 _BLOCK = 64  # SHA-256's block size (RFC 2104)
@@ -78,10 +63,6 @@ class Pseudonymizer:
 
     def pseudonymize(self, value: str) -> str:
         return pseudonymize_value(value, self._key)
-
-    def pseudonym_map(self, values: pa.Array | pa.ChunkedArray) -> pa.Table:
-        """(value, pseudonym) for each distinct non-null value."""
-        return pseudonym_map(values, self._key)
 
     def pseudonym_sql(self, value: str) -> tuple[str, list[bytes]]:
         """SQL computing the pseudonym of the text expression `value` inside the engine (equal

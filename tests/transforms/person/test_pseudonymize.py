@@ -3,13 +3,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import pyarrow as pa
 import pytest
 
 from transforms.person.pseudonymize import (
     decode_key,
     key_fingerprint,
-    pseudonym_map,
     pseudonymize_value,
 )
 
@@ -26,12 +24,6 @@ def test_same_key_same_pseudonym_other_key_other_pseudonym() -> None:
     assert pseudonymize_value("u1", KEY) == pseudonymize_value("u1", KEY)
     assert pseudonymize_value("u1", KEY) != pseudonymize_value("u1", OTHER)
     assert pseudonymize_value("u1", KEY) != pseudonymize_value("u2", KEY)
-
-
-def test_map_covers_distinct_non_null_values_once() -> None:
-    table = pseudonym_map(pa.chunked_array([["u1", "u2", None, "u1"]]), KEY)
-    assert sorted(table.column("value").to_pylist()) == ["u1", "u2"]
-    assert all(len(p) == 64 for p in table.column("pseudonym").to_pylist())
 
 
 def test_fingerprint_tells_keys_apart_without_revealing_them() -> None:
