@@ -157,6 +157,7 @@ def _load_chunk(
     if spec.dedupe is Dedupe.NEWEST:
         temp_table(conn, "newest", f"{person_tables.keep_newest_per_member_sql('kept')}")
         newest = "newest"
+    newest_rows = count(conn, f"SELECT * FROM {newest}")  # noqa: S608
     written, scrubbed = 0, dict[str, int]()
     if store:
         written, scrubbed = _write_warehouse(
@@ -178,12 +179,17 @@ def _load_chunk(
         accepted=accepted,
         quarantined=sum(reasons.values()),
         erased=erased,
-        superseded=kept_rows - count(conn, f"SELECT * FROM {newest}"),  # noqa: S608
+        superseded=kept_rows - newest_rows,
         written=written,
         quarantine_kept=quarantine_kept,
         quarantined_erased=count(conn, "SELECT * FROM rejected WHERE _erased"),
     )
+    for table in CHUNK_TABLES:  # else a day's copies live on into the next day's (and spill)
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
     return TableLoad(counts, reasons, examples, scrubbed)
+
+
+CHUNK_TABLES = ("rejected", "kept", "newest", "shaped")  # temp tables of one chunk
 
 
 def _write_warehouse(
@@ -206,6 +212,7 @@ def _write_warehouse(
         store_known_members(conn, source, "pseudonyms", pseudonymizer)
         return count(conn, f"SELECT * FROM {spec.name}"), {}  # noqa: S608
     temp_table(conn, "shaped", person_tables.events_sql(spec, source, "pseudonyms", g, extras))
+    conn.execute(f"DROP TABLE {source}")  # shaped holds what is kept of it: one copy, not two
     free_text = FREE_TEXT.get(spec.name, {})
     scrubbed = scrub_columns(conn, "shaped", free_text, scanner)
     in_scope = (

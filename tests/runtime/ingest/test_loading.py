@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from runtime.config.policy import DEFAULT_POLICY_PATH, load_policy
 from runtime.engine.duck import open_database
-from runtime.ingest.loading import LoadInputs, load_table
+from runtime.ingest.loading import CHUNK_TABLES, LoadInputs, load_table
 from runtime.ingest.quarantine import QuarantineFiles
 from runtime.ingest.raw_source import RawFiles
 from transforms.contract import ORDERS
@@ -60,7 +60,14 @@ def test_three_days_reconcile_and_find_every_duplicate(tmp_path: Path) -> None:
     with open_database(tmp_path, str(tmp_path / "warehouse.duckdb")) as conn:
         load = load_table(conn, ORDERS, inputs, window, scope, TextScanner(ScanSettings(workers=1)))
         stored = sorted(r[0] for r in conn.execute("SELECT event_date FROM orders").fetchall())
+        temp = {
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE temporary"
+            ).fetchall()
+        }
     assert reconciliation_problems(load.counts) == []
+    assert not temp & set(CHUNK_TABLES)  # a day's copies end with it: 14 days spilled at scale
     assert load.counts.read == 7 and load.reasons == {"duplicate_id": 2, "unparseable_timestamp": 1}
     assert stored == [dt.date(2026, 11, 20)] * 2 + [dt.date(2026, 11, 21), dt.date(2026, 11, 22)]
     slices = sorted(p.name for p in QuarantineFiles(tmp_path).files("orders"))
