@@ -1,4 +1,5 @@
-"""`python -m bench scale --size tiny|small|large [--root DIR] [--pandas|--no-pandas]`."""
+"""`python -m bench scale --size tiny|small|large [--root DIR] [--pandas|--no-pandas]
+[--engine duckdb|spark]`."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ def main() -> int:
     s.add_argument("--pandas", action=argparse.BooleanOptionalAction, default=None,
                    help="also time plain pandas (default: below large)")  # fmt: skip
     s.add_argument("--results", type=Path, help="folder for the JSON (default: bench/results)")
+    s.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                   help="where the marts and release counts run (spark: local[*])")  # fmt: skip
     args = parser.parse_args()
-    return scale(args.size, args.root, args.pandas, args.results)
+    return scale(args.size, args.root, args.pandas, args.results, args.engine)
 
 
 if __name__ == "__main__":

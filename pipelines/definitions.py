@@ -13,6 +13,7 @@ from pipelines.marts import MART_ASSETS, MART_CHECKS
 from pipelines.publish import marts_file_as_promised, published_marts
 from pipelines.releases import release_definitions
 from pipelines.resources import (
+    Compute,
     FileRawSource,
     MartsStore,
     Outbox,
@@ -30,6 +31,7 @@ from pipelines.targeting import targeting_lists
 from pipelines.warehouse import EVENT_ASSETS, members_pseudonymized
 from pipelines.warehouse_checks import WAREHOUSE_CHECKS
 from runtime import paths
+from runtime.config.engine import engine_choice
 from runtime.config.releases import load_releases
 
 WAREHOUSE_INPUTS = ("raw_source", "quarantine", "pseudonym_key", "policy", "pii")
@@ -38,6 +40,7 @@ WAREHOUSE_INPUTS = ("raw_source", "quarantine", "pseudonym_key", "policy", "pii"
 def resources(root: str | None = None) -> dict[str, object]:
     """Resources on the data root; the key only ever through the environment."""
     base = paths.data_root() if root is None else Path(root).resolve()
+    engine = engine_choice()
     return {
         "warehouse": warehouse_resource(base),
         "raw_source": FileRawSource(root=str(base)),
@@ -48,6 +51,12 @@ def resources(root: str | None = None) -> dict[str, object]:
         "marts": MartsStore(root=str(base)),
         "releases": ReleaseSettings(),
         "outbox": Outbox(root=str(base)),
+        "compute": Compute(
+            root=str(base),
+            engine=engine.kind,
+            spark_master=engine.spark_master,
+            spark_data=engine.spark_data,
+        ),
     }
 
 

@@ -7,7 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.constants import WAREHOUSE
 from pipelines.ingest import raw_asset_key
-from pipelines.resources import WarehouseInputs, connect
+from pipelines.resources import Compute, WarehouseInputs, connect
 from pipelines.run_config import WarehouseRunConfig
 from pipelines.warehouse import (
     EVENT_ASSETS,
@@ -31,12 +31,14 @@ def member_erasure(
     config: WarehouseRunConfig,
     warehouse: DuckDBResource,
     inputs: WarehouseInputs,
+    compute: Compute,
 ) -> dg.MaterializeResult:
     """Every deletion request applied: the member's rows, and rows of cookies they used, removed
     from every warehouse table and quarantine file; then the warehouse is copied into a fresh
     file so no deleted byte survives (CONTRACT.md, note on P4). Runs last in every job, and
     first rebuilds cookie_links (which cookie was seen with which member, from every raw row)
-    so a logged-out event counts as its member, or not at all (P3)."""
+    so a logged-out event counts as its member, or not at all (P3). On Spark, it then rewrites
+    the warehouse's Parquet copy that Spark reads."""
     load_inputs = inputs.open()
     scanner = inputs.pii.scanner(load_inputs.policy, None)
     with connect(warehouse) as conn:
@@ -47,8 +49,9 @@ def member_erasure(
             conn, load_inputs.raw, load_inputs.quarantine, load_inputs.pseudonymizer
         )
     erase_bytes(Path(warehouse.database))
+    copied = compute.refresh_copy(warehouse)  # after erasure: Spark never reads erased rows
     result = table_result(context, DELETION_REQUESTS, load)
-    extra = {"members_erased": erased.members, "cookie_links": links}
+    extra = {"members_erased": erased.members, "cookie_links": links, **copied}
     extra |= {"quarantine_rows_purged": erased.quarantine_rows_purged}
     extra.update({f"rows_removed_{t}": n for t, n in erased.removed.items()})
     return dg.MaterializeResult(

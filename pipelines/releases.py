@@ -10,7 +10,15 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.constants import MONTHLY, RELEASES
 from pipelines.deletion import member_erasure
-from pipelines.resources import Outbox, PiiScanning, Policy, PseudonymKey, ReleaseSettings, connect
+from pipelines.resources import (
+    Compute,
+    Outbox,
+    PiiScanning,
+    Policy,
+    PseudonymKey,
+    ReleaseSettings,
+    connect,
+)
 from pipelines.targeting import targeting_lists
 from pipelines.verdicts import check_result, failure_result
 from runtime.config.releases import ReleaseConfigError
@@ -51,6 +59,7 @@ def draft_asset(name: str, kind: str) -> dg.AssetsDefinition:
         policy: Policy,
         releases: ReleaseSettings,
         outbox: Outbox,
+        compute: Compute,
     ) -> dg.MaterializeResult:
         rules = policy.load()
         widths = rules.generalization.age_band_widths
@@ -62,14 +71,15 @@ def draft_asset(name: str, kind: str) -> dg.AssetsDefinition:
             claim(ledger, staging)  # before the warehouse: a refused run never opens it
         except (DraftInProgressError, ReleaseConfigError) as exc:
             raise dg.Failure(str(exc)) from None
-        with connect(warehouse) as conn:
+        with connect(warehouse) as conn, compute.spark() as spark:
             try:
                 period = release_period(conn, context.partition_key, config.last_day)
             except ReleasePeriodError as exc:
                 raise dg.Failure(str(exc)) from None
             try:
                 plan = settings.plan(name, period, widths, tuple(config.only))
-                out = draft(conn, ledger, name, settings.consumers[name], plan, staging, now)
+                consumer = settings.consumers[name]
+                out = draft(conn, ledger, name, consumer, plan, staging, now, counting=spark)
             except (BudgetExceededError, ReleaseConfigError) as exc:
                 raise dg.Failure(str(exc)) from exc
         return dg.MaterializeResult(

@@ -10,6 +10,14 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from runtime import paths
+from runtime.config.engine import (
+    ENGINE_ENV,
+    LOCAL_MASTER,
+    MASTER_ENV,
+    SPARK_DATA_ENV,
+    EngineChoice,
+    engine_choice,
+)
 from runtime.config.policy import DEFAULT_POLICY_PATH, PolicyConfig, load_policy
 from runtime.config.releases import DEFAULT_RELEASES_PATH, ReleasesConfig, load_releases
 from runtime.engine.duck import open_database
@@ -20,6 +28,7 @@ from runtime.ingest.quarantine import QuarantineFiles
 from runtime.marts.publish import attach_staging
 from runtime.pii import text_scanner
 from runtime.releases.ledger import Ledger
+from runtime.warehouse.parquet_copy import register_copy, remove_copy, write_copy
 from transforms.person.pseudonymize import Pseudonymizer
 from transforms.pii.known_members import KnownMembers
 from transforms.pii.scanner import TextScanner
@@ -151,6 +160,50 @@ class Outbox(dg.ConfigurableResource):
 
     def staging(self, consumer: str, run_id: str) -> Path:
         return paths.release_staging_dir(Path(self.root)) / consumer / run_id
+
+
+class Compute(dg.ConfigurableResource):
+    """The engine that builds the marts and counts the releases: `duckdb` (the warehouse file
+    itself), or `spark` on `spark_master` (`local[*]`, or a cluster's URL) reading the
+    warehouse's Parquet copy in `spark_data` (default: the data root's spark/ folder; on a
+    cluster, storage every executor reads). Ingest, checks and publication stay on DuckDB."""
+
+    root: str
+    engine: str = "duckdb"
+    spark_master: str = LOCAL_MASTER
+    spark_data: str = ""
+
+    def choice(self) -> EngineChoice:
+        env = {ENGINE_ENV: self.engine, MASTER_ENV: self.spark_master}
+        return engine_choice({**env, SPARK_DATA_ENV: self.spark_data})
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self.choice()  # a misspelt engine stops the run before any step reads data
+
+    @property
+    def copy_folder(self) -> Path:
+        return self.choice().spark_folder(Path(self.root)) / "warehouse"
+
+    def refresh_copy(self, warehouse: DuckDBResource) -> dict[str, int]:
+        """After erasure: Spark's copy of the warehouse rewritten (or removed on DuckDB)."""
+        if not self.choice().spark:
+            return {"spark_copy_removed": int(remove_copy(self.copy_folder))}
+        with connect(warehouse) as conn:
+            rows = write_copy(conn, self.copy_folder)
+        return {f"spark_copy_rows_{t}": n for t, n in rows.items()}
+
+    @contextmanager
+    def spark(self) -> Iterator[Engine | None]:
+        """A Spark engine over the warehouse copy, or None when the engine is DuckDB."""
+        choice = self.choice()
+        if not choice.spark:
+            yield None
+            return
+        from runtime.engine.spark import open_spark  # pyspark only where Spark is chosen
+
+        with open_spark(choice.spark_settings(), Path(self.root)) as engine:
+            register_copy(engine, self.copy_folder)
+            yield engine
 
 
 @contextmanager

@@ -57,16 +57,21 @@ def test_data_flows_one_way() -> None:
     assert up == []
 
 
-def test_every_query_runs_through_the_engine_interface() -> None:
-    """Only the DuckDB implementation of the engine (and nothing in transforms/) holds duckdb."""
-    engine = REPO / "runtime" / "engine" / "duck.py"
+@pytest.mark.parametrize(
+    ("packages", "home"), [(("duckdb",), "duck.py"), (("pyspark", "py4j"), "spark.py")]
+)
+def test_every_query_runs_through_the_engine_interface(
+    packages: tuple[str, ...], home: str
+) -> None:
+    """Only an engine's implementation (and nothing in transforms/) holds its package."""
+    engine = REPO / "runtime" / "engine" / home
     holders = [
         str(p.relative_to(REPO))
         for layer in ("transforms", "runtime", "pipelines")
         for p in modules(layer)
-        if p != engine and imports_package(p, "duckdb")
+        if p != engine and any(imports_package(p, package) for package in packages)
     ]
-    assert holders == []
+    assert engine.exists() and holders == []
 
 
 def test_no_product_module_is_over_the_limit() -> None:

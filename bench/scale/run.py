@@ -51,16 +51,17 @@ def clear_outputs(root: Path) -> None:
         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def env_for(root: Path) -> dict[str, str]:
+def env_for(root: Path, engine: str = "duckdb") -> dict[str, str]:
     env = dict(os.environ, PIPELINE_DATA=str(root), PIPELINE_PSEUDONYM_KEY=BENCH_KEY)
+    env["PIPELINE_ENGINE"] = engine
     env["PYTHONPATH"] = str(REPO)
     return env
 
 
-def run_pipeline(root: Path, logs: Path) -> tuple[Measured, list[dict[str, object]]]:
+def run_pipeline(root: Path, logs: Path, engine: str) -> tuple[Measured, list[dict[str, object]]]:
     clear_outputs(root)
     command = [sys.executable, "-m", "pipelines.cli", "run"]
-    measured = run_measured(command, env_for(root), root / "scratch", logs / "pipeline.log")
+    measured = run_measured(command, env_for(root, engine), root / "scratch", logs / "pipeline.log")
     steps = step_rows(read_steps(root, measured.started), measured.timeline)
     return measured, steps
 
@@ -84,7 +85,11 @@ def figures(m: Measured, log: Path | None = None) -> dict[str, object]:
 
 
 def scale(
-    size_name: str, root: Path | None, pandas: bool | None, results: Path | None = None
+    size_name: str,
+    root: Path | None,
+    pandas: bool | None,
+    results: Path | None = None,
+    engine: str = "duckdb",
 ) -> int:
     os.umask(0o077)
     size = SIZES[size_name]
@@ -94,9 +99,10 @@ def scale(
     logs = root / "bench-logs"
     logs.mkdir(exist_ok=True)
     k = load_policy(DEFAULT_POLICY_PATH).marts.k
-    pipeline, steps = run_pipeline(root, logs)
+    pipeline, steps = run_pipeline(root, logs, engine)
     result: dict[str, object] = {
-        "size": size.__dict__, "run_date": str(run_date), "generated_s": round(generated_s, 1),
+        "size": size.__dict__, "engine": engine, "run_date": str(run_date),
+        "generated_s": round(generated_s, 1),
         "machine": {"cpus": os.cpu_count()}, "pipeline": figures(pipeline), "steps": steps,
         "floor_duckdb": figures(run_floor(root, "duckdb", run_date, k, logs), logs / "floor-duckdb.log"),
     }  # fmt: skip
@@ -107,7 +113,7 @@ def scale(
     results = results or RESULTS
     results.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    out = results / f"scale-{size.name}-{stamp}.json"
+    out = results / f"scale-{size.name}{'-spark' if engine == 'spark' else ''}-{stamp}.json"
     out.write_text(json.dumps(result, indent=1))
     print_report(result, logs)
     print(f"\nresults: {out}")

@@ -61,3 +61,17 @@ def build_mart(conn: Engine, spec: MartSpec, k: int, target: str) -> BuildStats:
         cells_withheld=count(conn, "SELECT * FROM _withheld"),
         units=int(scalar(conn, "SELECT count(DISTINCT unit) FROM _contrib")),
     )
+
+
+BUILT = "_built_mart"
+
+
+def build_on(engine: Engine, conn: Engine, spec: MartSpec, k: int, target: str) -> BuildStats:
+    """Build the mart on `engine` (Spark), then copy it, aggregates only, to `target` on
+    `conn` (the staging file), in its order."""
+    stats = build_mart(engine, spec, k, BUILT)
+    conn.register(BUILT, engine.sql(f"SELECT * FROM {BUILT}").to_arrow_table())  # noqa: S608
+    conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM {BUILT}")  # noqa: S608
+    conn.unregister(BUILT)
+    engine.execute(f"DROP TABLE {BUILT}")
+    return stats

@@ -65,10 +65,12 @@ def draft(
     plan: ReleasePlan,
     staging: Path,
     now: dt.datetime,
+    counting: Engine | None = None,
 ) -> Outcome:
     """Draft `plan` for consumer `name` into `staging`, this run's folder (staging.claim made
     it the only one of its consumer; other runs' drafts are never touched here). Raises
-    BudgetExceededError, writing nothing, when the new answers would overspend the month."""
+    BudgetExceededError, writing nothing, when the new answers would overspend the month.
+    `counting`: the engine the true counts run on (Spark), when not the warehouse's own."""
     shutil.rmtree(staging / "release", ignore_errors=True)  # an earlier try of this run
     (staging / STATE).unlink(missing_ok=True)
     for folder in (staging.parent.parent, staging.parent, staging):
@@ -91,7 +93,8 @@ def draft(
     budget.refuse_if_over(name)
 
     answers: Answers = {key: s.cells for key, s in stored.items()}
-    new = [_draw(warehouse, plan, key, m, share, answers) for key, m in mechanisms.items()]
+    counts_on = counting or warehouse
+    new = [_draw(counts_on, plan, key, m, share, answers) for key, m in mechanisms.items()]
     accuracy = {key: m.as_dict() for key, m in mechanisms.items()}
     for key, s in stored.items():
         accuracy[key] = {

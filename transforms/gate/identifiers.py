@@ -24,9 +24,31 @@ def tokens_sql(table: str, column: str) -> str:
     )
 
 
+def _digits(text: str) -> str:
+    return f"regexp_replace({text}, '[^0-9]', '', 'g')"
+
+
+def hashed_tokens_sql(table: str, column: str) -> str:
+    """`tokens_sql` as 64-bit hashes: `h` of each token, `dh` of its digits alone when there are
+    9 or more. Equal texts hash alike, so a token with no hash among the identifiers' matches
+    none of them; a hash that matches is confirmed on the text (a collision is not a hit). At a
+    site's size the texts do not fit in memory twice over; their hashes do."""
+    digits = _digits("token")
+    return (
+        f"SELECT DISTINCT hash(token) AS h, CASE WHEN length({digits}) >= 9 "  # noqa: S608
+        f"THEN hash({digits}) END AS dh FROM ({tokens_sql(table, column)})"
+    )
+
+
+def is_hashed_identifier_sql(identifier_hashes: str) -> str:
+    """Over `hashed_tokens_sql` rows: the token's hash, or its digits', is an identifier's."""
+    within = f"(SELECT value FROM {identifier_hashes})"  # noqa: S608
+    return f"(h IN {within} OR dh IN {within})"
+
+
 def is_identifier_sql(token: str, identifiers: str) -> str:
     """`token` equals a raw identifier, or its digits alone (9 or more) a phone number's."""
-    digits = f"regexp_replace({token}, '[^0-9]', '', 'g')"
+    digits = _digits(token)
     return (
         f"({token} IN (SELECT value FROM {identifiers}) "  # noqa: S608
         f"OR (length({digits}) >= 9 AND {digits} IN (SELECT value FROM {identifiers})))"
@@ -45,29 +67,50 @@ def identifier_hits_sql(identifiers: str, table: str, column: str) -> str:
     )
 
 
+def _normal(column: str) -> str:
+    return f"lower(trim(CAST({column} AS VARCHAR)))"
+
+
+def _identifiers(union: str, hashed: bool) -> str:
+    value = "hash(value)" if hashed else "value"
+    return (
+        f"SELECT DISTINCT {value} AS value FROM ({union}) "  # noqa: S608
+        "WHERE value IS NOT NULL AND length(value) >= 2"
+    )
+
+
+def member_identifiers_sql(members: str, *, hashed: bool = False) -> str:
+    """The raw members' ids, emails, nicknames, phones (and their digits alone) and names,
+    normalized for matching; `hashed`: their hashes."""
+    columns = ("member_id", "email", "nickname", "mobile_phone", "real_name")
+    parts = [f"SELECT {_normal(c)} AS value FROM {members}" for c in columns]  # noqa: S608
+    parts.append(f"SELECT {_digits('CAST(mobile_phone AS VARCHAR)')} FROM {members}")  # noqa: S608
+    return _identifiers(" UNION ".join(parts), hashed)
+
+
+def cookie_identifiers_sql(relation: str, column: str, within: str) -> str:
+    """The hashes of a raw cookie or IP column's values that some warehouse token hashes alike
+    (`within`: `hashed_tokens_sql` rows): millions of raw cookies probed, not collected."""
+    value = _normal(column)
+    return _identifiers(
+        f"SELECT {value} AS value FROM {relation} WHERE hash({value}) IN (SELECT h FROM {within})",  # noqa: S608
+        hashed=True,
+    )
+
+
 def raw_identifiers_sql(
     members: str, cookie_sources: list[tuple[str, str]], within: str | None = None
 ) -> str:
     """Every raw identifier value the warehouse must not hold, normalized for matching.
 
     `cookie_sources` are (relation, column) pairs of raw cookie ids and IPs; with `within` (a
-    table of `token`s), only those of them that are among its tokens (the millions of raw
-    cookies are probed against the warehouse's tokens, not collected).
+    table of `token`s), only those of them that are among its tokens.
     """
-    member_cols = ("member_id", "email", "nickname", "mobile_phone", "real_name")
-    parts = [
-        f"SELECT lower(trim(CAST({c} AS VARCHAR))) AS value FROM {members}"  # noqa: S608
-        for c in member_cols
-    ]
-    parts.append(
-        f"SELECT regexp_replace(CAST(mobile_phone AS VARCHAR), '[^0-9]', '', 'g') FROM {members}"  # noqa: S608
-    )
+    parts = [member_identifiers_sql(members)]
     for rel, c in cookie_sources:
-        value = f"lower(trim(CAST({c} AS VARCHAR)))"
-        only = f" WHERE {value} IN (SELECT token FROM {within})" if within else ""  # noqa: S608
-        parts.append(f"SELECT {value} FROM {rel}{only}")  # noqa: S608
-    union = " UNION ".join(parts)
-    return f"SELECT DISTINCT value FROM ({union}) WHERE value IS NOT NULL AND length(value) >= 2"  # noqa: S608
+        only = f" WHERE {_normal(c)} IN (SELECT token FROM {within})" if within else ""  # noqa: S608
+        parts.append(f"SELECT {_normal(c)} AS value FROM {rel}{only}")  # noqa: S608
+    return _identifiers(" UNION ".join(parts), hashed=False)
 
 
 # Column names that say "identifier" (CONTRACT.md, P2): whole names, and words within names.

@@ -56,9 +56,11 @@ SITE_TRAFFIC = MartSpec(
     comment="Visits and distinct users per day, for members, non-members (cookies never seen "
     "with a member) and all. Counts only members who may count for statistics; a logged-out "
     "visit on a member's cookie counts as that member. Distinct counts are exact.",
+    # One row per user and day, its page views summed: a site's 100M visits become the few
+    # million (user, day) pairs the counts need, and the same counts come out.
     contributions=(
         "SELECT unit, event_date, CASE WHEN is_member THEN 'members' ELSE 'non-members' END "
-        f"AS audience FROM {VISITS}"
+        f"AS audience, count(*) AS page_views FROM {VISITS} GROUP BY ALL"
     ),
     dimensions=(
         Column("event_date", "DATE", "Day of the visits (UTC)"),
@@ -66,7 +68,7 @@ SITE_TRAFFIC = MartSpec(
     ),
     support="users",
     measures=(
-        _count("visits", "Page views"),
+        Measure("visits", "BIGINT", "Page views", "sum(page_views)"),
         _distinct("users", "Distinct users: members, or non-member cookies, or both"),
     ),
     margins=(Margin(group=("event_date",), row_label="all"),),
@@ -77,7 +79,7 @@ SECTION_READERSHIP = MartSpec(
     comment="Members reading each section per week (Monday to Sunday, UTC), by age band, gender "
     "and region. Regions too small to show alone are merged into 'Other regions'.",
     contributions=(
-        "SELECT unit, CAST(date_trunc('week', event_date) AS DATE) AS week_start, "
+        "SELECT DISTINCT unit, CAST(date_trunc('week', event_date) AS DATE) AS week_start, "
         f"{_or('section', UNKNOWN)}, age_band, {GENDER}, {REGION} FROM {VISITS} WHERE is_member"
     ),
     dimensions=(
@@ -89,7 +91,8 @@ SECTION_READERSHIP = MartSpec(
     ),
     support="readers",
     # Readers only: page views here would add up, over a week, to site_traffic_daily's member
-    # visits, and either mart's withheld cells could then be worked out from the other.
+    # visits, and either mart's withheld cells could then be worked out from the other. Only
+    # distinct counts, so one row per reader and cell is all the contributions need.
     measures=(_distinct("readers", "Distinct members who read the section that week"),),
     rollup=RollUp("region", OTHER_REGIONS),
 )

@@ -75,7 +75,8 @@ def bounded_counts_sql(q: Query) -> str:
         if q.distinct
         else f"SELECT * FROM ({q.contributions})"  # noqa: S608
     )
-    order = f"hash(concat_ws('|', member_pseudonym{', ' + cols if cols else ''}))"
+    # md5, not hash(): the same rows are kept on DuckDB and on Spark (the parity test)
+    order = f"md5(concat_ws('|', member_pseudonym{', ' + cols if cols else ''}))"
     kept = (
         f"SELECT * FROM ({rows}) QUALIFY row_number() OVER "  # noqa: S608
         f"(PARTITION BY member_pseudonym ORDER BY {order}) <= {q.max_rows_per_member}"
