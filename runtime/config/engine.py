@@ -3,13 +3,13 @@
 Every connection opens with these (runtime/engine/duck.py). Defaults fit a machine that also
 runs Dagster and the PII scanner's workers: a quarter of the physical memory, every core, and
 at most 4 GiB of spill, so a query that would fill the disk stops with an error instead.
-Operators set them with environment variables (docs/operations.md):
+Operators set them with environment variables (README, "Benchmarks"):
 
     PIPELINE_ENGINE_MEMORY   e.g. 8GiB      (DuckDB memory_limit)
     PIPELINE_ENGINE_THREADS  e.g. 4         (DuckDB threads)
     PIPELINE_ENGINE_SPILL    e.g. 20GiB     (DuckDB max_temp_directory_size)
 
-The marts and release counts can run on Spark instead (docs/operations.md, "Spark"):
+The marts and release counts can run on Spark instead (README, "On Spark"; decisions D16):
 
     PIPELINE_ENGINE          duckdb (default) or spark
     PIPELINE_SPARK_MASTER    local[*] (default) or a cluster's master URL

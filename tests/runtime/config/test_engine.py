@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 
 from runtime.config.engine import (
+    ENGINE_ENV,
+    MASTER_ENV,
     MEMORY_ENV,
     SPILL_ENV,
     THREADS_ENV,
     EngineSettingError,
+    engine_choice,
     engine_limits,
     physical_memory,
 )
@@ -48,3 +51,19 @@ def test_every_connection_opens_capped(tmp_path: Path, monkeypatch: pytest.Monke
     assert (
         memory.replace(" ", "") in ("1.0GiB", "1024.0MiB") and spill.replace(" ", "") == "256.0MiB"
     )
+
+
+def test_the_engine_is_duckdb_unless_spark_is_chosen(tmp_path: Path, monkeypatch) -> None:
+    assert engine_choice({}).kind == "duckdb" and not engine_choice({}).spark
+    spark = engine_choice({ENGINE_ENV: "Spark", MASTER_ENV: "spark://head:7077"})
+    assert spark.spark and spark.spark_master == "spark://head:7077"
+    assert spark.spark_folder(tmp_path) == tmp_path / "spark"
+    monkeypatch.setenv(MEMORY_ENV, "2GiB")  # on one machine, Spark's driver gets the engine's share
+    local = engine_choice({}).spark_settings().conf()
+    assert local["spark.driver.memory"] == "2048m" and "spark.sql.shuffle.partitions" in local
+    assert "spark.driver.memory" not in spark.spark_settings().conf()  # a cluster keeps its own
+
+
+def test_a_misspelt_engine_is_refused_by_name() -> None:
+    with pytest.raises(EngineSettingError, match=ENGINE_ENV):
+        engine_choice({ENGINE_ENV: "postgres"})
