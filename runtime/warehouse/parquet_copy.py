@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runtime import paths
+from runtime.engine.duck import count
 from runtime.engine.interface import Engine
 from transforms.contract import EVENT_TABLES, MEMBERS
 from transforms.person.tables import COOKIE_LINKS
@@ -39,9 +40,7 @@ def write_copy(conn: Engine, folder: Path) -> dict[str, int]:
         target = fresh / f"{table}{SUFFIX}"
         conn.execute(f"COPY {ident(table)} TO {literal(str(target))} (FORMAT parquet)")
         target.chmod(paths.PRIVATE_FILE)
-        rows[table] = int(
-            conn.execute(f"SELECT count(*) FROM {ident(table)}").fetchall()[0][0]  # noqa: S608
-        )
+        rows[table] = count(conn, f"SELECT * FROM {ident(table)}")  # noqa: S608
     if folder.exists():
         os.replace(folder, old)
     os.replace(fresh, folder)
