@@ -20,6 +20,7 @@ from pipelines.verdicts import check_result
 from runtime.gate import DESCRIPTION as GATE_DESCRIPTION
 from runtime.gate import GATE, gate_scanner, mart_gate
 from runtime.marts.build import build_mart, build_on
+from runtime.marts.contributions import discard
 from runtime.marts.publish import staged
 from runtime.marts.verify import DESCRIPTIONS, verify_mart
 from runtime.storage import make_private
@@ -49,8 +50,9 @@ def mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
         with connect(warehouse) as conn, compute.spark() as spark:
             marts.attach_staging(conn, read_only=False)
             if spark is None:
-                stats = build_mart(conn, spec, k, staged(spec))
+                stats = build_mart(conn, spec, k, staged(spec), marts.contributions(spec))
             else:  # the checks recount it on DuckDB: two engines must agree
+                discard(marts.contributions(spec))
                 stats = build_on(spark, conn, spec, k, staged(spec))
         make_private(marts.staging)
         return dg.MaterializeResult(
@@ -78,7 +80,10 @@ def mart_checks(spec: MartSpec) -> dg.AssetChecksDefinition:
         rules = policy.load()
         with connect(warehouse) as conn:
             marts.attach_staging(conn, read_only=True)
-            verdicts = verify_mart(conn, spec, rules.marts.k, staged(spec), rules.mart_labels())
+            verdicts = verify_mart(
+                conn, spec, rules.marts.k, staged(spec), rules.mart_labels(),
+                marts.contributions(spec),
+            )  # fmt: skip
             scanner = gate_scanner(conn, pseudonym_key.pseudonymizer(), rules, pii.workers)
             verdicts.append(mart_gate(conn, staged(spec), scanner))
         for v in verdicts:

@@ -33,7 +33,7 @@ def published_marts(
             f"{spec.name}: {v.check} ({v.description})"
             for spec in MART_SPECS
             for v in [
-                *verify_mart(conn, spec, k, staged(spec), labels),
+                *verify_mart(conn, spec, k, staged(spec), labels, marts.contributions(spec)),
                 mart_gate(conn, staged(spec), scanner),
             ]
             if not v.passed

@@ -25,10 +25,12 @@ from runtime.engine.interface import Engine
 from runtime.ingest import raw_source
 from runtime.ingest.loading import LoadInputs
 from runtime.ingest.quarantine import QuarantineFiles
+from runtime.marts.contributions import contributions_file
 from runtime.marts.publish import attach_staging
 from runtime.pii import text_scanner
 from runtime.releases.ledger import Ledger
 from runtime.warehouse.parquet_copy import register_copy, remove_copy, write_copy
+from transforms.marts.spec import MartSpec
 from transforms.person.pseudonymize import Pseudonymizer
 from transforms.pii.known_members import KnownMembers
 from transforms.pii.scanner import TextScanner
@@ -147,6 +149,10 @@ class MartsStore(dg.ConfigurableResource):
 
     def attach_staging(self, conn: Engine, *, read_only: bool) -> None:
         attach_staging(conn, self.staging, read_only=read_only)
+
+    def contributions(self, spec: MartSpec) -> Path:
+        """The contributions the mart's last build left for its checks."""
+        return contributions_file(Path(self.root), spec)
 
 
 class Outbox(dg.ConfigurableResource):

@@ -40,6 +40,13 @@ def marts_staging_path(root: Path) -> Path:
     return root / "marts_staging.duckdb"
 
 
+def contributions_dir(root: Path) -> Path:
+    """Each mart's contributions (one pseudonymous row per person and cell) from its last build,
+    which its checks and the publication recount instead of reading the warehouse again
+    (pipeline only; removed by every erasure, P4)."""
+    return root / "marts_contributions"
+
+
 def outbox_dir(root: Path) -> Path:
     """outbox/<consumer>/<release_id>/: what each partner or research consumer receives."""
     return root / "outbox"

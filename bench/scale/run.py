@@ -84,6 +84,15 @@ def figures(m: Measured, log: Path | None = None) -> dict[str, object]:
     return out
 
 
+def save_result(result: dict[str, object], name: str, results: Path | None = None) -> Path:
+    """The run's figures as `<name>-<UTC time>.json` in bench/results (or `results`)."""
+    folder = results or RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{name}-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(result, indent=1))
+    return out
+
+
 def scale(
     size_name: str,
     root: Path | None,
@@ -110,11 +119,7 @@ def scale(
         result["floor_pandas"] = figures(
             run_floor(root, "pandas", run_date, k, logs), logs / "floor-pandas.log"
         )
-    results = results or RESULTS
-    results.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    out = results / f"scale-{size.name}{'-spark' if engine == 'spark' else ''}-{stamp}.json"
-    out.write_text(json.dumps(result, indent=1))
+    out = save_result(result, f"scale-{size.name}{'-spark' if engine == 'spark' else ''}", results)
     print_report(result, logs)
     print(f"\nresults: {out}")
     return 0 if pipeline.returncode == 0 else 1

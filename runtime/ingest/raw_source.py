@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,11 +32,19 @@ class RawSource(ABC):
     """Where raw member tables come from (files now; a database can implement this later)."""
 
     @abstractmethod
-    def branches(self, conn: Engine, table: str) -> list[Branch]: ...
+    def branches(
+        self, conn: Engine, table: str, parts: Collection[str] | None = None
+    ) -> list[Branch]:
+        """The table's scans: every part, or only `parts` (names from `parts()`)."""
 
     @abstractmethod
     def fingerprint(self, table: str) -> str:
         """Changes whenever the table's content may have changed (for sensors)."""
+
+    @abstractmethod
+    def parts(self, table: str) -> dict[str, str]:
+        """The table's parts (a file, for files) and a version of each that changes with it:
+        what a step that keeps its own results needs to read again."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +74,10 @@ class RawFiles(RawSource):
         """How errors name a raw file: relative to the data root."""
         return str(path.relative_to(self.root))
 
-    def branches(self, conn: Engine, table: str) -> list[Branch]:
-        files = self.files(table)
+    def branches(
+        self, conn: Engine, table: str, parts: Collection[str] | None = None
+    ) -> list[Branch]:
+        files = [p for p in self.files(table) if parts is None or p.name in parts]
         parquet = [p for p in files if p.suffix == ".parquet"]
         result = []
         for p in parquet:  # a truncated or foreign file stops its table here, by name
@@ -109,10 +120,12 @@ class RawFiles(RawSource):
 
     def fingerprint(self, table: str) -> str:
         h = hashlib.sha256()
-        for p in self.files(table):
-            st = p.stat()
-            h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        for name, version in self.parts(table).items():
+            h.update(f"{name}:{version};".encode())
         return h.hexdigest()
+
+    def parts(self, table: str) -> dict[str, str]:
+        return {p.name: f"{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in self.files(table)}
 
 
 _PLAIN_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._=-]{0,200}")
@@ -126,19 +139,25 @@ def _columns(conn: Engine, scan: str) -> tuple[str, ...]:
 COOKIE_TABLES = (VISITS, AD_EVENTS)
 
 
-def raw_relation(conn: Engine, spec: TableSpec, raw: RawSource) -> str:
-    """All raw rows of a table as an inline subquery: DuckDB reads only the columns used."""
-    return f"({raw_rows_sql(spec, raw.branches(conn, spec.name), [], None)})"
+def raw_relation(
+    conn: Engine, spec: TableSpec, raw: RawSource, parts: Collection[str] | None = None
+) -> str:
+    """The raw rows of a table (of `parts` only, when given) as an inline subquery: DuckDB
+    reads only the columns used."""
+    return f"({raw_rows_sql(spec, raw.branches(conn, spec.name, parts), [], None)})"
 
 
-def readable_cookie_tables(conn: Engine, raw: RawSource) -> list[tuple[TableSpec, str]]:
-    """(spec, raw relation) of the cookie tables whose files can be read. An unreadable one
-    stops its own load (which says why); erasure goes on with the warehouse's stored links,
-    since nothing of an unreadable file ever reached the warehouse."""
+def readable_cookie_tables(
+    conn: Engine, raw: RawSource, parts: Mapping[str, Collection[str]] | None = None
+) -> list[tuple[TableSpec, str]]:
+    """(spec, raw relation) of the cookie tables whose files can be read (of `parts[table]`
+    only, when given). An unreadable one stops its own load (which says why); erasure goes on
+    with the warehouse's stored links, since nothing of an unreadable file reached it."""
     readable = []
     for spec in COOKIE_TABLES:
         try:
-            readable.append((spec, raw_relation(conn, spec, raw)))
+            wanted = None if parts is None else parts.get(spec.name, ())
+            readable.append((spec, raw_relation(conn, spec, raw, wanted)))
         except RawFileError:
             continue
     return readable

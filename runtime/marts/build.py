@@ -4,9 +4,11 @@ until no known total gives a withheld cell away (the SQL is in transforms/thresh
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from runtime.engine.duck import count, scalar, temp_table
 from runtime.engine.interface import Engine
+from runtime.marts.contributions import settle, write_pending
 from transforms import thresholding as th
 from transforms.marts.spec import MartSpec
 
@@ -37,10 +39,15 @@ def withhold_complements(conn: Engine, spec: MartSpec, rolled: str, k: int) -> N
             return
 
 
-def build_mart(conn: Engine, spec: MartSpec, k: int, target: str) -> BuildStats:
-    """Write the mart to `target` (a table name) and return what happened to its cells."""
+def build_mart(
+    conn: Engine, spec: MartSpec, k: int, target: str, kept: Path | None = None
+) -> BuildStats:
+    """Write the mart to `target` (a table name) and return what happened to its cells; with
+    `kept`, its contributions go to that file for the checks to recount."""
     dims = ", ".join(spec.dimension_names)
     temp_table(conn, "_contrib", spec.contributions)
+    if kept is not None:
+        write_pending(conn, "_contrib", kept)
     rolled, rolled_up = "_contrib", 0
     if spec.rollup:
         temp_table(conn, "_small", th.small_cells_sql(spec, "_contrib", k))
@@ -53,6 +60,8 @@ def build_mart(conn: Engine, spec: MartSpec, k: int, target: str) -> BuildStats:
     conn.execute(
         f"CREATE OR REPLACE TABLE {target} AS {th.mart_sql(spec, published, '_contrib', k)}"
     )
+    if kept is not None:
+        settle(kept)
     return BuildStats(
         rows_published=count(conn, f"SELECT * FROM {target}"),  # noqa: S608
         cells=count(conn, "SELECT * FROM _cells"),

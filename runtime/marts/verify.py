@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
-from runtime.engine.duck import columns, scalar, temp_table
+from runtime.engine.duck import columns, scalar
 from runtime.engine.interface import Engine
+from runtime.marts.contributions import stage_contributions
 from runtime.verdicts import Verdict
 from transforms.gate.identifiers import identifier_named_columns
 from transforms.marts import checks as mc
@@ -38,10 +40,12 @@ def verify_mart(
     k: int,
     table: str,
     labels: Mapping[str, str],
+    kept: Path | None = None,
 ) -> list[Verdict]:
-    """Recount `table` (a published or staged mart) against the warehouse on `conn`; `labels`
-    holds what each label column may publish (transforms/marts/labels.py, label_rules)."""
-    temp_table(conn, "_verify_contrib", spec.contributions)
+    """Recount `table` (a published or staged mart) against its contributions: `kept` when its
+    build left them, else the warehouse on `conn`. `labels` holds what each label column may
+    publish (transforms/marts/labels.py, label_rules)."""
+    stage_contributions(conn, spec, "_verify_contrib", kept)
     small = int(scalar(conn, mc.k_violations_sql(spec, "_verify_contrib", table, k)))
     residual = int(scalar(conn, mc.residual_violations_sql(spec, "_verify_contrib", table, k)))
     catalog, _, name = table.rpartition(".")

@@ -30,9 +30,13 @@ from transforms.sql import literal
 ERASURES_TABLE = "_veil_erasures"
 
 
-def record_erased_members(conn: Engine, members: int) -> None:
+def record_erasure(conn: Engine, erasure: Erasure) -> None:
+    """Written once the erased rows' bytes are gone (after `erase_bytes`): until then the next
+    run erases again rather than trusting a warehouse that may still hold them."""
     conn.execute(
-        f"CREATE OR REPLACE TABLE {ERASURES_TABLE} AS SELECT ?::BIGINT AS members", [members]
+        f"CREATE OR REPLACE TABLE {ERASURES_TABLE} AS "
+        "SELECT ?::BIGINT AS members, ?::VARCHAR AS erased_set",
+        [erasure.members, erasure.erased_set],
     )
 
 
@@ -43,24 +47,48 @@ def erased_members(conn: Engine) -> int:
     return int(scalar(conn, f"SELECT members FROM {ERASURES_TABLE}"))  # noqa: S608
 
 
+def applied_erased_set(conn: Engine) -> str | None:
+    """The digest of the erased set the warehouse's last completed erasure removed."""
+    if "erased_set" not in columns(conn, ERASURES_TABLE):
+        return None
+    return str(scalar(conn, f"SELECT erased_set FROM {ERASURES_TABLE}"))  # noqa: S608
+
+
 @dataclass(frozen=True)
 class Erasure:
     members: int  # members with a deletion request
+    erased_set: str  # one digest of every erased member's and cookie's pseudonym
     removed: dict[str, int]  # warehouse rows removed, by table
     quarantine_rows_purged: int
+    applied: bool = True  # False: the set was erased already, nothing was read or removed
 
 
 def erase_members(
     conn: Engine, raw: RawSource, quarantine: QuarantineFiles, pseudonymizer: Pseudonymizer
 ) -> tuple[int, Erasure]:
-    """The whole deletion on an open warehouse (deletion requests already read): the raw ids,
-    cookie_links rebuilt without them (which stages the cookies they used), then every row of
-    theirs removed. Returns (cookie links kept, what was erased). `erase_bytes` must follow."""
-    from runtime.warehouse.links import store_cookie_links  # links stage what erasure reads
+    """The whole deletion on an open warehouse (deletion requests already read): the raw ids
+    and the cookies they used, then, unless the last completed erasure removed this very set
+    (every load since kept them out), cookie_links rebuilt without them and every row of theirs
+    removed; otherwise only the links of new raw parts are added. Returns (cookie links kept,
+    what was erased). When `applied`, `erase_bytes` and then `record_erasure` must follow."""
+    from runtime.warehouse.links import add_new_links, store_cookie_links  # links read erasure
 
-    stage_erasure(conn, raw, cookies=False)
+    stage_erasure(conn, raw)
+    erased_set = erased_set_digest(conn, pseudonymizer)
+    members = count(conn, "SELECT * FROM erased_ids")
+    if erased_set == applied_erased_set(conn):
+        return add_new_links(conn, raw, pseudonymizer), Erasure(members, erased_set, {}, 0, False)
     links = store_cookie_links(conn, raw, pseudonymizer)
-    return links, apply_erasure(conn, quarantine, pseudonymizer)
+    return links, apply_erasure(conn, quarantine, pseudonymizer, members, erased_set)
+
+
+def erased_set_digest(conn: Engine, pseudonymizer: Pseudonymizer) -> str:
+    """One md5 over the sorted pseudonyms of erased_ids and erased_cookies: it tells whether
+    the set changed, and no member can be read from it."""
+    ids = "SELECT member_id AS v FROM erased_ids UNION SELECT cookie_id FROM erased_cookies"
+    stage_pseudonym_map(conn, "erased_set", ids, pseudonymizer)
+    digest = "md5(COALESCE(string_agg(pseudonym, ',' ORDER BY pseudonym), ''))"
+    return str(scalar(conn, f"SELECT {digest} FROM erased_set"))  # noqa: S608
 
 
 def erase_bytes(warehouse: Path) -> None:
@@ -73,15 +101,15 @@ def apply_erasure(
     conn: Engine,
     quarantine: QuarantineFiles,
     pseudonymizer: Pseudonymizer,
+    members: int,
+    erased_set: str,
 ) -> Erasure:
     """Remove every erased member's rows (erased_ids and erased_cookies staged, cookie_links
     rebuilt) from the warehouse and quarantine; the caller rewrites the file afterwards."""
     stage_erased_pseudonyms(conn, pseudonymizer)
     removed = erase_warehouse(conn)
     purged = purge_quarantine(conn, quarantine)
-    members = count(conn, "SELECT * FROM erased_ids")
-    record_erased_members(conn, members)
-    return Erasure(members, removed, purged)
+    return Erasure(members, erased_set, removed, purged)
 
 
 # The erased members' cookies of the raw files as they are, found once per process: the event
