@@ -141,6 +141,17 @@ def _cookie_rows(root: Path, pseudonym: str) -> int:
         conn.close()
 
 
+def _in_kept_contributions(root: Path, unit: str) -> int:
+    """Rows of `unit` in the contributions the marts' builds left for their checks."""
+    files = sorted((root / "marts_contributions").glob("*.parquet"))
+    return sum(
+        duckdb.execute(
+            f"SELECT count(*) FROM read_parquet('{f}') WHERE unit = ?", [unit]
+        ).fetchone()[0]
+        for f in files
+    )
+
+
 def test_a_cookie_an_erased_member_is_first_seen_with_in_the_new_day_is_erased_from_every_day(
     tmp_path,
 ) -> None:
@@ -156,8 +167,10 @@ def test_a_cookie_an_erased_member_is_first_seen_with_in_the_new_day_is_erased_f
     bring_the_new_day(root, held)
     pseudonym = Pseudonymizer(KEY).pseudonymize(cookie)
     assert _cookie_rows(root, pseudonym) > 0
+    assert _in_kept_contributions(root, f"c:{pseudonym}") > 0
     log_in_on_the_new_day(root, erased, cookie, "late")  # the erased member, on that cookie
     result = run_daily(root)
     assert result.success and all(checks(result).values()), checks(result)
     assert metadata(result, "member_erasure")["erasure_applied"] is True
     assert _cookie_rows(root, pseudonym) == 0
+    assert _in_kept_contributions(root, f"c:{pseudonym}") == 0
