@@ -14,6 +14,7 @@ import pytest
 from pipelines.constants import RELEASE_JOB
 from pipelines.resources import Compute, ReleaseSettings, connect, warehouse_resource
 from runtime.releases.period import release_period
+from runtime.warehouse.links import LINKED_PARTS
 from runtime.warehouse.parquet_copy import COPIED
 from sampledata import generate
 from tests.pipelines.conftest import build_defs, checks, run_main
@@ -72,7 +73,7 @@ def test_the_warehouse_and_the_copy_spark_reads_are_the_same(runs) -> None:
     copy = compute(spark, "spark").copy_folder
     assert sorted(p.stem for p in copy.glob("*.parquet")) == sorted(COPIED)
     assert set(COPIED) < set(names) and "known_member_tokens" not in COPIED
-    for name in names:
+    for name in (n for n in names if n != LINKED_PARTS):  # each root's own raw file times
         everything = f"SELECT * FROM {name} ORDER BY ALL"
         expected = rows(duck / "warehouse.duckdb", everything)
         assert rows(spark / "warehouse.duckdb", everything) == expected, name
