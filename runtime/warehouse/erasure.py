@@ -21,6 +21,7 @@ from runtime.ingest.raw_source import (
 )
 from runtime.storage import make_private, rewrite_database, write_parquet
 from runtime.warehouse.key_guard import PERSON_TABLES
+from runtime.warehouse.links import add_new_links, store_cookie_links
 from runtime.warehouse.pseudonyms import stage_pseudonym_map
 from transforms.contract import DELETION_REQUESTS
 from transforms.person import erasure
@@ -71,8 +72,6 @@ def erase_members(
     (every load since kept them out), cookie_links rebuilt without them and every row of theirs
     removed; otherwise only the links of new raw parts are added. Returns (cookie links kept,
     what was erased). When `applied`, `erase_bytes` and then `record_erasure` must follow."""
-    from runtime.warehouse.links import add_new_links, store_cookie_links  # links read erasure
-
     stage_erasure(conn, raw)
     erased_set = erased_set_digest(conn, pseudonymizer)
     members = count(conn, "SELECT * FROM erased_ids")

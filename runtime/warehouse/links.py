@@ -13,7 +13,6 @@ from runtime.engine.duck import columns, count, tables, temp_table
 from runtime.engine.interface import Engine
 from runtime.ingest.raw_source import COOKIE_TABLES, RawSource, readable_cookie_tables
 from runtime.warehouse.pseudonyms import stage_pseudonym_map
-from transforms.person import erasure
 from transforms.person import tables as person_tables
 from transforms.person.pseudonymize import Pseudonymizer
 from transforms.person.tables import COOKIE_LINKS
@@ -24,13 +23,10 @@ PARTS_SCHEMA = pa.schema([("tbl", pa.string()), ("part", pa.string()), ("version
 
 def store_cookie_links(conn: Engine, raw: RawSource, pseudonymizer: Pseudonymizer) -> int:
     """Rebuild cookie_links (member and cookie pseudonyms seen together) from every raw visit
-    and ad event, leaving out erased members and their cookies. Needs erased_ids staged; stages
-    erased_cookies from the same scan of the raw links (so erasure need not scan them again)."""
+    and ad event, leaving out erased members and their cookies (erased_ids and erased_cookies
+    staged by `stage_erasure`)."""
     versions = _versions(raw)
     read = _stage_raw_pairs(conn, raw, None)
-    temp_table(
-        conn, "erased_cookies", erasure.linked_cookies_sql("raw_pairs", "erased_ids", "cookie_id")
-    )
     _stage_raw_links(conn, pseudonymizer)
     stored = [spec.name for spec in COOKIE_TABLES if spec.name in tables(conn)]
     sql = person_tables.cookie_links_sql("raw_links", "link_map", stored)

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.scale.tables import differing_tables
 from pipelines.constants import DAILY_JOB
 from sampledata import generate
 from tests.pipelines.conftest import KEY, build_defs, checks, metadata, run_config, run_main
@@ -22,25 +23,6 @@ FIRST, BEFORE, DAY = "2026-11-21", "2026-11-23", "2026-11-24"
 def run_daily(root: Path, day: str = DAY):
     job = build_defs(root).resolve_job_def(DAILY_JOB)
     return job.execute_in_process(run_config=run_config(), partition_key=day)
-
-
-def differing_tables(left: Path, right: Path) -> list[str]:
-    """Tables of the warehouse and marts files (bookkeeping aside) not equal row for row."""
-    differing = []
-    for name in ("warehouse.duckdb", "marts.duckdb"):
-        conn = duckdb.connect()
-        conn.execute(f"ATTACH '{left / name}' AS a (READ_ONLY)")
-        conn.execute(f"ATTACH '{right / name}' AS b (READ_ONLY)")
-        listed = "SELECT table_name FROM duckdb_tables() WHERE database_name = ?"
-        a, b = ({t for (t,) in conn.execute(listed, [db]).fetchall()} for db in ("a", "b"))
-        differing += [f"{name}:{t}" for t in sorted(a ^ b)]
-        for t in sorted(a & b - {"_veil_linked_parts"}):  # names its files, in its own root
-            diff = f'SELECT count(*) FROM (FROM a."{t}" EXCEPT ALL FROM b."{t}")'
-            back = f'SELECT count(*) FROM (FROM b."{t}" EXCEPT ALL FROM a."{t}")'
-            if conn.execute(diff).fetchone()[0] or conn.execute(back).fetchone()[0]:
-                differing.append(f"{name}:{t}")
-        conn.close()
-    return differing
 
 
 def visits_sql(root: Path) -> str:
