@@ -186,6 +186,12 @@ class Compute(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self.choice()  # a misspelt engine stops the run before any step reads data
 
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self.choice().spark:  # the session's scratch goes when the run ends, not the process
+            from runtime.engine.spark import close_session
+
+            close_session()
+
     @property
     def copy_folder(self) -> Path:
         return self.choice().spark_folder(Path(self.root)) / "warehouse"

@@ -1,4 +1,8 @@
-"""Peak memory of a process tree and bytes on disk under a folder, sampled while it runs."""
+"""Peak memory of a process tree and bytes on disk under a folder, sampled while it runs.
+
+Bytes under the folder are counted twice: all of them (scratch: spill, CSV exports read as
+Parquet, the warehouse copy an erasure writes) and only the engines' own spill (DuckDB's
+`spill/` folders, Spark's `blockmgr-*`), which is what the spill cap bounds."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+
+from runtime.engine.duck import SPILL
 
 INTERVAL = 0.25  # seconds between samples
 
@@ -28,24 +34,34 @@ def tree_rss(root: psutil.Process) -> int:
     return total
 
 
-def folder_bytes(folder: Path) -> int:
-    total = 0
+def _is_spill(relative: str) -> bool:
+    return any(part == SPILL or part.startswith("blockmgr-") for part in Path(relative).parts)
+
+
+def folder_bytes(folder: Path) -> tuple[int, int]:
+    """(all bytes, engine spill bytes) of the files under `folder`."""
+    total = spill = 0
     for dirpath, _, files in os.walk(folder):
+        spilled = _is_spill(os.path.relpath(dirpath, folder))
         for f in files:
             try:
-                total += os.lstat(os.path.join(dirpath, f)).st_size
+                size = os.lstat(os.path.join(dirpath, f)).st_size
             except OSError:
                 continue
-    return total
+            total += size
+            spill += size if spilled else 0
+    return total, spill
 
 
 @dataclass
 class Timeline:
-    samples: list[tuple[float, int, int]] = field(default_factory=list)  # (unix s, rss, spill)
+    # (unix s, rss, scratch, spill)
+    samples: list[tuple[float, int, int, int]] = field(default_factory=list)
 
-    def peak(self, start: float = 0.0, end: float = float("inf")) -> tuple[int, int]:
-        inside = [(r, s) for t, r, s in self.samples if start <= t <= end]
-        return (max((r for r, _ in inside), default=0), max((s for _, s in inside), default=0))
+    def peak(self, start: float = 0.0, end: float = float("inf")) -> tuple[int, int, int]:
+        """Peak (rss, scratch, spill) between `start` and `end`."""
+        inside = [sample[1:] for sample in self.samples if start <= sample[0] <= end]
+        return tuple(max((v[i] for v in inside), default=0) for i in range(3))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,7 @@ def run_measured(command: list[str], env: dict[str, str], spill: Path, log: Path
 
         def sample() -> None:
             while not done.is_set():
-                timeline.samples.append((time.time(), tree_rss(handle), folder_bytes(spill)))
+                timeline.samples.append((time.time(), tree_rss(handle), *folder_bytes(spill)))
                 done.wait(INTERVAL)
 
         sampler = threading.Thread(target=sample, daemon=True)

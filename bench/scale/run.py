@@ -72,10 +72,11 @@ def run_floor(root: Path, engine: str, run_date: dt.date, k: int, logs: Path) ->
 
 
 def figures(m: Measured, log: Path | None = None) -> dict[str, object]:
-    rss, spill = m.timeline.peak()
+    rss, scratch, spill = m.timeline.peak()
     out: dict[str, object] = {
         "wall_s": round(m.wall_s, 2),
         "peak_rss_bytes": rss,
+        "scratch_bytes": scratch,
         "spill_bytes": spill,
         "ok": m.returncode == 0,
     }

@@ -76,7 +76,7 @@ def read_steps(root: Path, since: float) -> list[Step]:
 def step_rows(steps: list[Step], timeline: Timeline) -> list[dict[str, object]]:
     out = []
     for s in steps:
-        rss, spill = timeline.peak(s.start, s.end)
+        rss, scratch, spill = timeline.peak(s.start, s.end)
         out.append(
             {
                 "run": s.run,
@@ -87,6 +87,7 @@ def step_rows(steps: list[Step], timeline: Timeline) -> list[dict[str, object]]:
                 "wall_s": round(s.wall_s, 2),
                 "rows_per_s": round(s.rows / s.wall_s) if s.wall_s > 0 else 0,
                 "peak_rss_bytes": rss,
+                "scratch_bytes": scratch,
                 "spill_bytes": spill,
             }
         )

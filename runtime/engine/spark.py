@@ -136,7 +136,8 @@ _VALUE_LOGGERS = ("SQLQueryContextLogger", "DataFrameQueryContextLogger")
 _OPEN: dict[str, Any] = {}  # the process's one session, its key and its scratch folder
 
 
-def _close_session() -> None:
+def close_session() -> None:
+    """Stop the process's session and remove its scratch folder (a no-op when none runs)."""
     if _OPEN:
         _OPEN.pop("session").stop()  # first: the JVM lets go of its scratch files
         _OPEN.pop("scratch").close()
@@ -150,11 +151,13 @@ def _session(settings: SparkSettings, root: Path) -> SparkSession:
     Spark holds one session per process: another master or data root replaces it."""
     key = (settings.master, str(root))
     if _OPEN.get("key") != key:
-        _close_session()
+        close_session()
         scratch = contextlib.ExitStack()
         local_dir = scratch.enter_context(scratch_space(root))
         builder = SparkSession.builder.master(settings.master).appName("veil")
-        for name, value in {**settings.conf(), "spark.local.dir": str(local_dir)}.items():
+        # The catalog's warehouse folder defaults to the working directory, made world-readable.
+        private = {"spark.local.dir": str(local_dir), "spark.sql.warehouse.dir": str(local_dir)}
+        for name, value in {**settings.conf(), **private}.items():
             builder = builder.config(name, value)
         started = builder.getOrCreate()
         started.sparkContext.setLogLevel("OFF")
@@ -166,7 +169,7 @@ def _session(settings: SparkSettings, root: Path) -> SparkSession:
     return session
 
 
-atexit.register(_close_session)
+atexit.register(close_session)
 
 
 @contextlib.contextmanager

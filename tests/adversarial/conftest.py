@@ -1,4 +1,6 @@
-"""Attacks run on the same real runs as tests/pipelines: its fixtures, shared."""
+"""Attacks run on the same real runs as tests/pipelines: its fixtures, shared. Every attack on
+a data root runs on both engines (issue 14): the marts and release counts on DuckDB and on
+Spark in local mode."""
 
 from __future__ import annotations
 
@@ -9,9 +11,30 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.pipelines.conftest import KEY, root
+from runtime.config.engine import ENGINE_ENV, ENGINES, MASTER_ENV
+from tests.pipelines.conftest import KEY
 
-__all__ = ["env", "instance_under", "root"]
+__all__ = ["engine", "env", "instance_under", "on_engine", "root"]
+SPARK_MASTER = "local[2]"
+
+
+def on_engine(monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    """The environment an operator sets to run on this engine (children inherit it)."""
+    monkeypatch.setenv(ENGINE_ENV, engine)
+    monkeypatch.setenv(MASTER_ENV, SPARK_MASTER)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Module-wide, so that a module's shared world is built on the engine its tests use."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        on_engine(monkeypatch, request.param)
+        yield request.param
+
+
+@pytest.fixture
+def root(tmp_path: Path, engine: str) -> Path:
+    return tmp_path / "data"
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ if role == "second":
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def world(tmp_path_factory: pytest.TempPathFactory, engine: str) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("world")
     pr.plant(base / "data")
     config = pr.releases_config(base / "releases.yaml")

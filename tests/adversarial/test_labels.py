@@ -134,7 +134,7 @@ LABELLED_MARTS = ("shopping_monthly", "survey_results", "ad_campaign_daily")
 
 
 def test_hostile_raw_labels_reach_no_mart_and_no_release(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
 ) -> None:
     root = tmp_path / "data"
     plant_hostile_labels(root)

@@ -12,7 +12,7 @@ import pytest
 from runtime.config.engine import EngineChoice
 from runtime.engine.duck import EngineError, open_database
 from runtime.engine.scratch import scratch_root
-from runtime.engine.spark import open_spark
+from runtime.engine.spark import close_session, open_spark
 from runtime.engine.spark_sql import Kind, UnsupportedStatementError, translate
 from runtime.marts.build import build_mart
 from transforms.marts.catalog import MARTS
@@ -87,12 +87,15 @@ def test_a_failure_names_its_kind_never_the_value(root: Path, caplog, capfd) -> 
     assert secret not in str(failure.value) + caplog.text + out + err
 
 
-def test_spill_stays_in_private_scratch(root: Path) -> None:
+def test_spill_and_catalog_stay_in_private_scratch_until_the_session_closes(root: Path) -> None:
     with open_spark(SETTINGS, root) as spark:
         local = Path(spark._spark.conf.get("spark.local.dir"))
+        catalog = Path(spark._spark.conf.get("spark.sql.warehouse.dir").removeprefix("file:"))
         assert spark.execute("SELECT 1").fetchall() == [(1,)]
-    assert local.parent == scratch_root(root) and local.is_dir()
+    assert local.parent == scratch_root(root) and local.is_dir() and catalog == local
     assert local.stat().st_mode & 0o077 == 0
+    close_session()  # what the Compute resource does when a run ends
+    assert not local.exists() and not any(scratch_root(root).iterdir())
 
 
 def test_a_mart_and_a_bounded_count_match_duckdb(root: Path) -> None:
