@@ -22,7 +22,8 @@ from runtime.gate import GATE, gate_scanner, mart_gate
 from runtime.marts.build import build_mart, build_on
 from runtime.marts.contributions import discard
 from runtime.marts.publish import staged
-from runtime.marts.verify import DESCRIPTIONS, verify_mart
+from runtime.marts.verified import checked_verdicts, forget
+from runtime.marts.verify import DESCRIPTIONS
 from runtime.storage import make_private
 from transforms.marts.catalog import MARTS as MART_SPECS
 from transforms.marts.spec import MartSpec
@@ -47,6 +48,7 @@ def mart_asset(spec: MartSpec) -> dg.AssetsDefinition:
         warehouse: DuckDBResource, marts: MartsStore, policy: Policy, compute: Compute
     ) -> dg.MaterializeResult:
         k = policy.load().marts.k
+        forget(marts.verified(spec))  # what its checks verified is not what this build stages
         with connect(warehouse) as conn, compute.spark() as spark:
             marts.attach_staging(conn, read_only=False)
             if spark is None:
@@ -80,9 +82,9 @@ def mart_checks(spec: MartSpec) -> dg.AssetChecksDefinition:
         rules = policy.load()
         with connect(warehouse) as conn:
             marts.attach_staging(conn, read_only=True)
-            verdicts = verify_mart(
+            verdicts = checked_verdicts(
                 conn, spec, rules.marts.k, staged(spec), rules.mart_labels(),
-                marts.contributions(spec),
+                marts.contributions(spec), marts.verified(spec),
             )  # fmt: skip
             scanner = gate_scanner(conn, pseudonym_key.pseudonymizer(), rules, pii.workers)
             verdicts.append(mart_gate(conn, staged(spec), scanner))

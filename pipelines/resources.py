@@ -27,6 +27,7 @@ from runtime.ingest.loading import LoadInputs
 from runtime.ingest.quarantine import QuarantineFiles
 from runtime.marts.contributions import contributions_file
 from runtime.marts.publish import attach_staging
+from runtime.marts.verified import verified_file
 from runtime.pii import text_scanner
 from runtime.releases.ledger import Ledger
 from runtime.warehouse.parquet_copy import register_copy, remove_copy, write_copy
@@ -153,6 +154,10 @@ class MartsStore(dg.ConfigurableResource):
     def contributions(self, spec: MartSpec) -> Path:
         """The contributions the mart's last build left for its checks."""
         return contributions_file(Path(self.root), spec)
+
+    def verified(self, spec: MartSpec) -> Path:
+        """What the mart's checks last verified (runtime/marts/verified.py)."""
+        return verified_file(Path(self.root), spec)
 
 
 class Outbox(dg.ConfigurableResource):

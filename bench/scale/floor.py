@@ -26,10 +26,10 @@ def floor_sql(root: Path, run_date: dt.date, k: int) -> list[str]:
         f"""CREATE TEMP TABLE m AS SELECT member_id, (age // 10 * 10) || 's' AS age_band, gender,
             region, NOT opt_out AND (age >= 14 OR guardian) AS may_stats,
             consent AND (age >= 14 OR guardian) AS may_ads FROM (
-              SELECT member_id, {age.replace("birth_date", "arg_max(birth_date, updated_at)")} AS age,
-                arg_max(gender, updated_at) AS gender, arg_max(region, updated_at) AS region,
-                arg_max(opt_out_research, updated_at) AS opt_out, arg_max(consent_ads, updated_at) AS consent,
-                arg_max(guardian_consent, updated_at) AS guardian
+              SELECT member_id, {age.replace("birth_date", "arg_max_null(birth_date, updated_at)")} AS age,
+                arg_max_null(gender, updated_at) AS gender, arg_max_null(region, updated_at) AS region,
+                arg_max_null(opt_out_research, updated_at) AS opt_out, arg_max_null(consent_ads, updated_at) AS consent,
+                arg_max_null(guardian_consent, updated_at) AS guardian
               FROM {_raw(root, "members")} GROUP BY member_id)
             WHERE member_id NOT IN (SELECT member_id FROM {_raw(root, "deletion_requests")})""",
         f"""CREATE TEMP TABLE owners AS SELECT cookie_id, min(member_id) AS owner FROM (

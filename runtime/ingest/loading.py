@@ -19,7 +19,7 @@ from runtime.ingest.raw_source import RawSource
 from runtime.warehouse.erasure import stage_erasure
 from runtime.warehouse.known_members import store_known_members
 from runtime.warehouse.pseudonyms import stage_pseudonym_map
-from runtime.warehouse.scrubbing import scrub_columns
+from runtime.warehouse.scrubbing import forget_clean_urls, scrub_columns
 from transforms.contract import Dedupe, TableSpec
 from transforms.ingest.reconciliation import RowCounts
 from transforms.ingest.sources import Branch, TimeScope, extra_columns, raw_rows_sql
@@ -83,6 +83,7 @@ def load_table(
     by `scanner`; returns its counts. An event table goes one day at a time (TimeScope.days),
     so a step's memory follows a day of events, not the whole range."""
     stage_erasure(conn, inputs.raw, cookies=spec.cookie_column is not None)
+    forget_clean_urls(conn)
     branches, extras = stage_branches(conn, spec, inputs.raw, inputs.policy, scanner)
     every_row = raw_rows_sql(spec, branches, extras, scope)
     if store:

@@ -3,7 +3,9 @@ its scrubbed form before the rows are written.
 
 URLs are scanned by their masked decoded form (transforms/pii/url_numbers.py), computed in the
 engine over distinct values: millions of article paths become a few hundred texts to scan, and
-only the rows whose form holds an identifier come back to be rewritten."""
+only the rows whose form holds an identifier come back to be rewritten. A URL found clean is not
+decoded, masked or scanned again by the same load's later days (`CLEAN_URLS`): its verdict
+depends on its text alone, and most of a day's paths were read on an earlier day."""
 
 from __future__ import annotations
 
@@ -19,6 +21,16 @@ from transforms.pii.scanner import TextScanner
 from transforms.pii.scrub import scan_masked_urls, scrub_free_text, scrub_urls
 from transforms.pii.spans import replace_entities
 from transforms.pii.url_numbers import decoded_sql, masked_sql
+
+# Digests (128-bit md5) of the URLs a load found clean, both URL columns together: a URL the
+# digest names again is stored as it is. Hashes, not texts: a site's month of distinct paths is
+# tens of millions. Only clean URLs: one that held an identifier is scanned again each day.
+CLEAN_URLS = "_clean_urls"
+
+
+def forget_clean_urls(conn: Engine) -> None:
+    """A new load starts with no URL known clean (its scanner may know other members)."""
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {CLEAN_URLS} (h UHUGEINT)")
 
 
 def scrub_columns(
@@ -47,26 +59,34 @@ def scrub_columns(
 def _scrub_urls(
     conn: Engine, table: str, column: str, scanner: TextScanner
 ) -> tuple[dict[str, str], Counter[str]]:
-    """(raw URL -> scrubbed form, entities) of one URL column of `table`."""
+    """(raw URL -> scrubbed form, entities) of one URL column of `table`; the URLs found clean
+    join CLEAN_URLS."""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {CLEAN_URLS} (h UHUGEINT)")
+    distinct = (
+        f"SELECT {column} AS raw, count(*) AS n FROM {table} WHERE {column} IS NOT NULL "  # noqa: S608
+        "GROUP BY ALL"
+    )
+    unknown = f"SELECT d.* FROM ({distinct}) d ANTI JOIN {CLEAN_URLS} c ON c.h = md5_number(d.raw)"  # noqa: S608
     temp_table(
         conn,
         "_url_forms",
         f"SELECT raw, n, decoded, CASE WHEN decoded IS NOT NULL THEN {masked_sql('decoded')} END "  # noqa: S608
-        f"AS masked FROM (SELECT raw, n, {decoded_sql('raw')} AS decoded FROM (SELECT {column} "
-        f"AS raw, count(*) AS n FROM {table} WHERE {column} IS NOT NULL GROUP BY ALL))",
+        f"AS masked FROM (SELECT raw, n, {decoded_sql('raw')} AS decoded FROM ({unknown}))",
     )
     forms = conn.sql(
         "SELECT masked, sum(n) FROM _url_forms WHERE masked IS NOT NULL GROUP BY ALL"
     ).fetchall()
     spans, entities = scan_masked_urls({m: int(n) for m, n in forms}, scanner)
-    replaced: dict[str, str] = {}
-    if spans:
-        conn.register("_url_hits", pa.table({"masked": list(spans)}))
-        hits = conn.sql(
-            "SELECT raw, decoded, masked FROM _url_forms JOIN _url_hits USING (masked)"
-        ).fetchall()
-        conn.unregister("_url_hits")
-        replaced = {raw: replace_entities(decoded, spans[m]) for raw, decoded, m in hits}
+    conn.register("_url_hits", pa.table({"masked": pa.array(list(spans), pa.string())}))
+    hits = conn.sql(
+        "SELECT raw, decoded, masked FROM _url_forms JOIN _url_hits USING (masked)"
+    ).fetchall()
+    replaced = {raw: replace_entities(decoded, spans[m]) for raw, decoded, m in hits}
+    conn.execute(
+        f"INSERT INTO {CLEAN_URLS} SELECT md5_number(raw) FROM _url_forms "  # noqa: S608
+        "WHERE decoded IS NOT NULL AND masked NOT IN (SELECT masked FROM _url_hits)"
+    )
+    conn.unregister("_url_hits")
     undecodable = dict(conn.sql("SELECT raw, n FROM _url_forms WHERE decoded IS NULL").fetchall())
     if undecodable:  # bytes that are no UTF-8: decoded and scanned whole, as Python reads them
         rest = scrub_urls(undecodable, scanner)

@@ -18,7 +18,9 @@ from pipelines.publish import published_marts
 from pipelines.resources import Policy
 from runtime.config.policy import DEFAULT_POLICY_PATH
 from runtime.marts import build as mart_build
+from runtime.marts import verified as mart_verified
 from runtime.marts.publish import publication_problems
+from runtime.marts.verify import verify_mart
 from runtime.paths import marts_path
 from tests.pipelines import planted_marts
 from tests.pipelines.conftest import build_defs, checks, metadata, run_config, run_main, write_table
@@ -156,6 +158,38 @@ def test_publishing_alone_refuses_a_failing_mart(tmp_path, monkeypatch) -> None:
     with pytest.raises(dg.Failure, match="k_threshold_holds"):
         dg.materialize([published_marts], resources=build_defs(root).resources)
     assert marts_path(root).read_bytes() == before
+
+
+def test_publication_recounts_only_marts_changed_since_their_checks(tmp_path, monkeypatch) -> None:
+    """The checks' recount is remembered: publishing the same staged marts again recounts none
+    of them, a raised k all of them (and refuses cells of 10), and a mart changed in staging
+    that one (and refuses it)."""
+    root = tmp_path / "data"
+    planted_marts.plant(root)
+    assert run_main(root, first=FIRST, last=LAST).success
+    recounted: list[str] = []
+
+    def counting(conn, spec, *args):
+        recounted.append(spec.name)
+        return verify_mart(conn, spec, *args)
+
+    monkeypatch.setattr(mart_verified, "verify_mart", counting)
+    resources = build_defs(root).resources
+    assert dg.materialize([published_marts], resources=resources).success
+    assert recounted == []
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(DEFAULT_POLICY_PATH.read_text().replace("k: 10", "k: 11"))
+    raised = {**resources, "policy": Policy(path=str(policy))}
+    with pytest.raises(dg.Failure, match="below k=11"):  # cells of 10 stood for k = 10
+        dg.materialize([published_marts], resources=raised)
+    assert sorted(recounted) == sorted(spec.name for spec in MARTS)
+    recounted.clear()
+    conn = duckdb.connect(str(root / "marts_staging.duckdb"))
+    conn.execute("INSERT INTO audience_overview VALUES ('40s', 'M', 'Ulsan', 3)")
+    conn.close()
+    with pytest.raises(dg.Failure, match="k_threshold_holds"):
+        dg.materialize([published_marts], resources=resources)
+    assert recounted == ["audience_overview"]
 
 
 def test_deletion_job_rebuilds_the_marts_without_the_member(tmp_path) -> None:

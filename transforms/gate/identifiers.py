@@ -25,7 +25,9 @@ def tokens_sql(table: str, column: str) -> str:
 
 
 def _digits(text: str) -> str:
-    return f"regexp_replace({text}, '[^0-9]', '', 'g')"
+    # Runs of non-digits, not one character at a time: the same digits, half the time on a
+    # site's URL tokens (measured: 6.0 -> 2.9 s for 3.3M distinct tokens).
+    return f"regexp_replace({text}, '[^0-9]+', '', 'g')"
 
 
 def hashed_tokens_sql(table: str, column: str) -> str:

@@ -43,10 +43,12 @@ def _over_long_value(spec: TableSpec, _: ValidationWindow) -> str:
     """Any read column longer than the contract's limit (a CSV reader catches it earlier)."""
     cols = [c.name for c in spec.columns if c.role is not Role.SECRET]
     # strlen (bytes, stored with the string) first: counting characters reads every string,
-    # and no string has more characters than bytes (measured: 5x faster on a day of visits).
+    # and no string has more characters than bytes. A CASE, not AND: the engine evaluates
+    # both sides of an AND for every row, a CASE's THEN only for the rows its WHEN selects
+    # (measured on a day of visits: the rule 0.77 -> 0.14 s, the whole validation 1.45 -> 1.14 s).
     return " OR ".join(
-        f"(strlen(CAST({ident(c)} AS VARCHAR)) > {MAX_VALUE_CHARS} "
-        f"AND length({text(c)}) > {MAX_VALUE_CHARS})"
+        f"CASE WHEN strlen(CAST({ident(c)} AS VARCHAR)) > {MAX_VALUE_CHARS} "
+        f"THEN length({text(c)}) > {MAX_VALUE_CHARS} ELSE FALSE END"
         for c in cols
     )
 
@@ -57,7 +59,13 @@ BLANK = r"[\s\x{0B}\x{85}\p{Z}\x{FEFF}]+"
 
 
 def _missing(column: str) -> str:
-    return f"({text(column)} IS NULL OR regexp_full_match({text(column)}, {literal(BLANK)}))"
+    # Blank text starts with a blank character: the pattern runs only where the first
+    # character is not a printable ASCII one (which TRIM would have left, and no blank is).
+    t = text(column)
+    first = f"unicode({t})"
+    maybe_blank = f"({first} < 33 OR {first} > 126)"
+    blank = f"CASE WHEN {maybe_blank} THEN regexp_full_match({t}, {literal(BLANK)}) ELSE FALSE END"
+    return f"({t} IS NULL OR {blank})"
 
 
 def _missing_key(spec: TableSpec, _: ValidationWindow) -> str:
@@ -101,9 +109,9 @@ def _time_not_utc(spec: TableSpec, _: ValidationWindow) -> str:
     if not spec.partitioned:
         return "FALSE"
     t = text(spec.time_column)
-    return (
-        f"(regexp_matches({t}, {literal(ZONED_TIME)}) "
-        f"AND NOT regexp_matches({t}, {literal(UTC_SUFFIX)}))"
+    return (  # a CASE: the second pattern runs only on the rows the first matched
+        f"CASE WHEN regexp_matches({t}, {literal(ZONED_TIME)}) "
+        f"THEN NOT regexp_matches({t}, {literal(UTC_SUFFIX)}) ELSE FALSE END"
     )
 
 

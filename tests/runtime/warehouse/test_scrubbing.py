@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from runtime.engine.duck import open_database
-from runtime.warehouse.scrubbing import scrub_columns
+from runtime.warehouse.scrubbing import forget_clean_urls, scrub_columns
 from transforms.person.tables import FreeText
 from transforms.pii.known_members import KnownMembers, deny_list, derive_key
 from transforms.pii.scanner import ScanSettings, TextScanner
@@ -100,3 +100,45 @@ def test_a_number_next_to_letters_or_digits_is_no_bare_number(tmp_path: Path) ->
     urls = [f"{SITE}/m/u10000042", f"{SITE}/ip/10.0.0.1", f"{SITE}/p/010/1234/5678"]
     rows, _ = scrubbed(tmp_path, urls, scanner())
     assert rows[0] != urls[0] and rows[1] != urls[1] and rows[2] != urls[2]
+
+
+def days_scrubbed(
+    tmp_path: Path, days: list[list[str]], s: TextScanner, forget_between: bool = False
+) -> list[tuple[list[str], dict[str, int], int]]:
+    """Each day's URLs scrubbed in turn on one connection, as a load's days are: (rows,
+    entities, texts the scanner saw) per day."""
+    out = []
+    with open_database(tmp_path) as conn:
+        forget_clean_urls(conn)
+        for urls in days:
+            if forget_between:
+                forget_clean_urls(conn)
+            before = s.scanned if isinstance(s, CountingScanner) else 0
+            conn.register("_in", pa.table({"i": list(range(len(urls))), "url_path": urls}))
+            conn.execute("CREATE OR REPLACE TEMP TABLE shaped AS SELECT * FROM _in")
+            conn.unregister("_in")
+            found = scrub_columns(conn, "shaped", {"url_path": FreeText(url=True)}, s)
+            rows = [r[0] for r in conn.execute("SELECT url_path FROM shaped ORDER BY i").fetchall()]
+            after = s.scanned if isinstance(s, CountingScanner) else 0
+            out.append((rows, dict(found), after - before))
+    return out
+
+
+def test_a_url_found_clean_is_not_scanned_again_on_a_later_day(tmp_path: Path) -> None:
+    """The load's second day scans only the URLs the first did not find clean, and a URL that
+    held an identifier is scrubbed (and counted) on every day it appears."""
+    clean = [f"{SITE}/search?q=weather", f"{SITE}/u/kim-a"]
+    leak = f"{SITE}/my/010-1234-5678/orders"
+    days = days_scrubbed(tmp_path, [[*clean, leak], [*clean, leak, leak]], scanner())
+    (first, found_1, scanned_1), (second, found_2, scanned_2) = days
+    scrubbed_leak = f"{SITE}/my/<PHONE_NUMBER>/orders"
+    assert first == [*clean, scrubbed_leak] and found_1 == {"PHONE_NUMBER": 1}
+    assert second == [*clean, scrubbed_leak, scrubbed_leak] and found_2 == {"PHONE_NUMBER": 2}
+    assert scanned_1 == 3 and scanned_2 == 1  # only the leak, again
+
+
+def test_a_new_load_forgets_the_urls_found_clean(tmp_path: Path) -> None:
+    """A later load may know other members (its deny-list): it scans every URL again."""
+    urls = [f"{SITE}/search?q=weather", f"{SITE}/u/kim-a"]
+    days = days_scrubbed(tmp_path, [urls, urls], scanner(), forget_between=True)
+    assert [scanned for _, _, scanned in days] == [2, 2]
