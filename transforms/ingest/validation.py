@@ -39,16 +39,25 @@ class ValidationWindow:
 Rule = Callable[[TableSpec, ValidationWindow], str]
 
 
+def _and_then(cheap: str, costly: str) -> str:
+    """`cheap AND costly`, with `costly` evaluated only where `cheap` holds: the engine evaluates
+    both sides of an AND for every row, a CASE's THEN only for the rows its WHEN selects
+    (measured on a day of visits: the over-long rule 0.77 -> 0.14 s, the whole validation
+    1.45 -> 1.14 s). NULL where either would make the AND NULL reads as FALSE, as a reason's
+    WHEN already reads it."""
+    return f"CASE WHEN {cheap} THEN {costly} ELSE FALSE END"
+
+
 def _over_long_value(spec: TableSpec, _: ValidationWindow) -> str:
     """Any read column longer than the contract's limit (a CSV reader catches it earlier)."""
     cols = [c.name for c in spec.columns if c.role is not Role.SECRET]
     # strlen (bytes, stored with the string) first: counting characters reads every string,
-    # and no string has more characters than bytes. A CASE, not AND: the engine evaluates
-    # both sides of an AND for every row, a CASE's THEN only for the rows its WHEN selects
-    # (measured on a day of visits: the rule 0.77 -> 0.14 s, the whole validation 1.45 -> 1.14 s).
+    # and no string has more characters than bytes.
     return " OR ".join(
-        f"CASE WHEN strlen(CAST({ident(c)} AS VARCHAR)) > {MAX_VALUE_CHARS} "
-        f"THEN length({text(c)}) > {MAX_VALUE_CHARS} ELSE FALSE END"
+        _and_then(
+            f"strlen(CAST({ident(c)} AS VARCHAR)) > {MAX_VALUE_CHARS}",
+            f"length({text(c)}) > {MAX_VALUE_CHARS}",
+        )
         for c in cols
     )
 
@@ -64,8 +73,7 @@ def _missing(column: str) -> str:
     t = text(column)
     first = f"unicode({t})"
     maybe_blank = f"({first} < 33 OR {first} > 126)"
-    blank = f"CASE WHEN {maybe_blank} THEN regexp_full_match({t}, {literal(BLANK)}) ELSE FALSE END"
-    return f"({t} IS NULL OR {blank})"
+    return f"({t} IS NULL OR {_and_then(maybe_blank, f'regexp_full_match({t}, {literal(BLANK)})')})"
 
 
 def _missing_key(spec: TableSpec, _: ValidationWindow) -> str:
@@ -109,9 +117,9 @@ def _time_not_utc(spec: TableSpec, _: ValidationWindow) -> str:
     if not spec.partitioned:
         return "FALSE"
     t = text(spec.time_column)
-    return (  # a CASE: the second pattern runs only on the rows the first matched
-        f"CASE WHEN regexp_matches({t}, {literal(ZONED_TIME)}) "
-        f"THEN NOT regexp_matches({t}, {literal(UTC_SUFFIX)}) ELSE FALSE END"
+    return _and_then(
+        f"regexp_matches({t}, {literal(ZONED_TIME)})",
+        f"NOT regexp_matches({t}, {literal(UTC_SUFFIX)})",
     )
 
 

@@ -37,14 +37,10 @@ def scanner() -> CountingScanner:
 
 
 def scrubbed(
-    tmp_path: Path, urls: list[str | None], s: TextScanner
+    tmp_path: Path, urls: list[str | None], s: CountingScanner
 ) -> tuple[list[str], dict[str, int]]:
-    with open_database(tmp_path) as conn:
-        conn.register("_in", pa.table({"i": list(range(len(urls))), "url_path": urls}))
-        conn.execute("CREATE TEMP TABLE shaped AS SELECT * FROM _in")
-        found = scrub_columns(conn, "shaped", {"url_path": FreeText(url=True)}, s)
-        rows = [r[0] for r in conn.execute("SELECT url_path FROM shaped ORDER BY i").fetchall()]
-    return rows, dict(found)
+    rows, found, _ = days_scrubbed(tmp_path, [urls], s)[0]
+    return rows, found
 
 
 def test_article_ids_are_kept_and_identifiers_are_replaced(tmp_path: Path) -> None:
@@ -103,7 +99,10 @@ def test_a_number_next_to_letters_or_digits_is_no_bare_number(tmp_path: Path) ->
 
 
 def days_scrubbed(
-    tmp_path: Path, days: list[list[str]], s: TextScanner, forget_between: bool = False
+    tmp_path: Path,
+    days: list[list[str | None]],
+    s: CountingScanner,
+    forget_between: bool = False,
 ) -> list[tuple[list[str], dict[str, int], int]]:
     """Each day's URLs scrubbed in turn on one connection, as a load's days are: (rows,
     entities, texts the scanner saw) per day."""
@@ -113,14 +112,13 @@ def days_scrubbed(
         for urls in days:
             if forget_between:
                 forget_clean_urls(conn)
-            before = s.scanned if isinstance(s, CountingScanner) else 0
+            before = s.scanned
             conn.register("_in", pa.table({"i": list(range(len(urls))), "url_path": urls}))
             conn.execute("CREATE OR REPLACE TEMP TABLE shaped AS SELECT * FROM _in")
             conn.unregister("_in")
             found = scrub_columns(conn, "shaped", {"url_path": FreeText(url=True)}, s)
             rows = [r[0] for r in conn.execute("SELECT url_path FROM shaped ORDER BY i").fetchall()]
-            after = s.scanned if isinstance(s, CountingScanner) else 0
-            out.append((rows, dict(found), after - before))
+            out.append((rows, dict(found), s.scanned - before))
     return out
 
 
